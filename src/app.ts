@@ -1,0 +1,212 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
+import fastifyStatic from "@fastify/static";
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Config } from "./config.js";
+import type { Db } from "./platform/db/index.js";
+import type { MigrationSet } from "./platform/db/migrate.js";
+import { systemClock, type Clock } from "./platform/clock.js";
+import type { AppContext } from "./platform/context.js";
+import type { ModuleManifest } from "./platform/module.js";
+import { platformMigrations } from "./platform/migrations.js";
+import { JobQueue, jobMigrations } from "./platform/jobs/queue.js";
+import { AuditLog, auditJobs, auditMigrations } from "./platform/audit/audit.js";
+import { Mailer, mailJobs, mailMigrations } from "./platform/mail/mailer.js";
+import { LocalDiskStorage } from "./platform/storage/storage.js";
+import { ContentVersions, GLOBAL_SCOPE, tenantScope } from "./platform/cache/versions.js";
+import { RenderCache } from "./platform/cache/render-cache.js";
+import { Secrets } from "./platform/secrets.js";
+import { StaffAccounts } from "./platform/auth/accounts.js";
+import { Sessions } from "./platform/http/session.js";
+import { checkCsrf } from "./platform/http/csrf.js";
+import { RateLimiter } from "./platform/http/rate-limit.js";
+import { setUpSecurityHeaders } from "./platform/http/security.js";
+import { setUpErrorHandling } from "./platform/http/error-pages.js";
+import { HttpError } from "./platform/http/errors.js";
+import type { JobDefinition } from "./platform/jobs/types.js";
+import { modules as defaultModules } from "./modules/index.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  modules?: ModuleManifest[];
+  /** pino options, or false for silence in tests */
+  logger?: FastifyServerOptions["logger"];
+}
+
+/** Every migration of the platform and the modules, in the order they must run. */
+export function migrationSets(modules: ModuleManifest[] = defaultModules): MigrationSet[] {
+  return [
+    { owner: "platform", migrations: platformMigrations },
+    { owner: "platform.jobs", migrations: jobMigrations },
+    { owner: "platform.audit", migrations: auditMigrations },
+    { owner: "platform.mail", migrations: mailMigrations },
+    ...modules.map((m) => ({ owner: m.name, migrations: m.migrations })),
+  ];
+}
+
+const SKIP_CONTEXT = /^\/(static\/|healthz|readyz|favicon\.ico)/;
+const PLATFORM_PREFIXES = /^\/(static\/|healthz|readyz|verwaltung|api\/|oparl\/|\.well-known\/|idp\/)/;
+
+/** Builds the app: platform services, then HTTP steps in order, then every module (style.md: wiring you can read top to bottom). */
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+  const { config, db } = deps;
+  const clock = deps.clock ?? systemClock;
+  const modules = deps.modules ?? defaultModules;
+  let ctxRef: AppContext | undefined;
+
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel, redact: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'] },
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    // A host name mapped to a municipality serves that municipality's pages without the slug prefix.
+    rewriteUrl(req) {
+      const url = req.url ?? "/";
+      const host = req.headers.host;
+      const tenant = host && ctxRef ? ctxRef.tenants.byHost(host) : undefined;
+      if (!tenant || url.startsWith(`/${tenant.slug}/`) || url === `/${tenant.slug}` || PLATFORM_PREFIXES.test(url)) return url;
+      return `/${tenant.slug}${url}`;
+    },
+  });
+
+  // 1. Platform services
+  const secrets = await Secrets.load(db, config.secretKey);
+  const versions = new ContentVersions(db);
+  const jobs = new JobQueue({ db, clock, log: app.log, definitions: [], context: () => ctx });
+  const audit = new AuditLog({ db, clock, headFile: join(config.dataDir, "audit-head.jsonl"), log: app.log });
+  const mail = new Mailer({ db, clock, jobs, smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log });
+  const ctx: AppContext = {
+    config,
+    db,
+    clock,
+    log: app.log,
+    modules,
+    secrets,
+    versions,
+    cache: new RenderCache(),
+    jobs,
+    audit,
+    mail,
+    storage: new LocalDiskStorage(join(config.dataDir, "files")),
+    accounts: new StaffAccounts(db, clock),
+    tenants: undefined as unknown as AppContext["tenants"],
+  };
+  ctxRef = ctx;
+  const sessions = new Sessions(ctx);
+  const rateLimiter = new RateLimiter(db, clock, config.rateLimitPerMinute);
+  app.decorate("rathaus", ctx);
+  app.decorate("sessions", sessions);
+  app.decorateRequest("session", undefined);
+  app.decorateRequest("staff", undefined);
+  app.decorateRequest("tenant", undefined);
+  app.decorateRequest("contentVersion", "");
+
+  const platformJobs: JobDefinition[] = [
+    ...mailJobs(mail),
+    ...auditJobs(audit, config.auditHeadIntervalMs),
+    {
+      type: "platform.purge",
+      schedule: { everyMs: 60 * 60 * 1000 },
+      async handler() {
+        await sessions.purgeExpired();
+        await rateLimiter.purgeExpired();
+        await jobs.purgeFinished(new Date(clock.now().getTime() - 30 * 24 * 60 * 60 * 1000));
+      },
+    },
+  ];
+  jobs.register([...platformJobs, ...modules.flatMap((m) => m.jobs ?? [])]);
+  for (const m of modules) await m.init?.(ctx);
+  if (!ctx.tenants) throw new Error("the tenants module must be part of the module list");
+
+  // 2. Web security, health, parsing, static files
+  setUpSecurityHeaders(app, config);
+  app.get("/healthz", async (_req, reply) => reply.header("cache-control", "no-store").send({ status: "ok" }));
+  app.get("/readyz", async (req, reply) => {
+    reply.header("cache-control", "no-store");
+    try {
+      await Promise.race([db.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000).unref())]);
+      return reply.send({ status: "ok" });
+    } catch (err) {
+      req.log.warn({ err: (err as Error).message }, "readiness check failed: database unreachable");
+      return reply.code(503).send({ status: "unavailable", reason: "database" });
+    }
+  });
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 10, fields: 200 } });
+  await app.register(fastifyStatic, {
+    root: join(dirname(require.resolve("@kern-ux/native/package.json")), "dist"),
+    prefix: "/static/kern/",
+    maxAge: "7d",
+    index: false,
+  });
+  await app.register(fastifyStatic, { root: join(root, "public"), prefix: "/static/", decorateReply: false, maxAge: "1d", index: false });
+
+  // 3. Which municipality, which content version: one small query per request
+  app.addHook("onRequest", async (req) => {
+    if (SKIP_CONTEXT.test(req.url)) return;
+    const slug = firstSegment(req.url);
+    let tenant = slug ? ctx.tenants.bySlug(slug) : undefined;
+    let v = await versions.read(tenant ? [GLOBAL_SCOPE, tenantScope(tenant.id)] : [GLOBAL_SCOPE]);
+    const global = v.get(GLOBAL_SCOPE)!;
+    await ctx.tenants.refreshIfStale(global);
+    const fresh = slug ? ctx.tenants.bySlug(slug) : undefined;
+    if (fresh?.id !== tenant?.id) {
+      tenant = fresh;
+      if (tenant) v = await versions.read([GLOBAL_SCOPE, tenantScope(tenant.id)]);
+    }
+    req.tenant = tenant;
+    req.contentVersion = tenant ? `${global}.${v.get(tenantScope(tenant.id))}` : `${global}`;
+  });
+
+  // 4. Session (only when the visitor has a session cookie: anonymous visitors get none)
+  app.addHook("onRequest", async (req) => {
+    if (req.headers.cookie?.includes("rathaus_sid=")) await sessions.load(req);
+  });
+
+  // 5. Rate limits and CSRF on every state-changing request
+  app.addHook("preHandler", async (req) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return;
+    if (!(await rateLimiter.hit(req.ip))) throw new HttpError(429, "Sie haben in kurzer Zeit zu viele Anfragen gesendet. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.", `rate limit for ${req.ip}`);
+    if (req.routeOptions.config.csrf === false) return;
+    const failure = checkCsrf(ctx, req);
+    if (failure) {
+      throw new HttpError(
+        403,
+        failure === "expired"
+          ? "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und senden Sie es erneut."
+          : "Das Formular konnte nicht sicher übermittelt werden. Bitte laden Sie die Seite neu und senden Sie es erneut.",
+        `csrf check failed: ${failure}`,
+      );
+    }
+  });
+
+  // 6. Modules
+  for (const m of modules) {
+    if (m.routes) await m.routes(app, ctx);
+  }
+
+  // 7. Not found and errors
+  setUpErrorHandling(app, ctx);
+  return { app, ctx };
+}
+
+function firstSegment(url: string): string | undefined {
+  const m = /^\/([^/?#]+)/.exec(url);
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    rathaus: AppContext;
+    sessions: Sessions;
+  }
+}

@@ -1,0 +1,192 @@
+import { parseArgs } from "node:util";
+import { randomBytes } from "node:crypto";
+import { loadConfig, ConfigError } from "./config.js";
+import { openDatabase, DatabaseUnavailableError, redactUrl } from "./platform/db/index.js";
+import { migrate } from "./platform/db/migrate.js";
+import { migrationSets } from "./app.js";
+import { openPlatform } from "./server.js";
+import { TENANT_ADMIN_ROLE, PasswordPolicyError } from "./platform/auth/accounts.js";
+import { tenantService } from "./modules/tenants/index.js";
+
+const HELP = `rathaus – Digitales Rathaus
+
+  rathaus serve                         start the web server (migrates, seeds demo data in demo mode)
+  rathaus migrate                       apply pending database migrations
+  rathaus seed [--demo]                 load seed data (demo municipalities and accounts with --demo)
+  rathaus tenant list [--json]          list municipalities
+  rathaus tenant add --slug S --name N --ags 12345678 [--kind Stadt|Gemeinde]
+  rathaus admin create --email E --name N [--tenant SLUG] [--password P]
+                                        create a staff account: platform admin, or the
+                                        administration of one municipality with --tenant
+  rathaus audit verify                  check the audit log's hash chain and head file
+
+Configuration comes from the environment (PORT, HOST, DATABASE_URL, DATA_DIR, BASE_URL, LOG_LEVEL, …; see README).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  switch (command) {
+    case "serve":
+      return serve();
+    case "migrate": {
+      const config = loadConfig();
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const applied = await migrate(db, migrationSets());
+        console.log(applied.length ? `applied ${applied.length} migrations:\n  ${applied.join("\n  ")}` : "database is up to date");
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case "seed": {
+      const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { demo: { type: "boolean", default: false } } });
+      const config = { ...loadConfig(), demo: values.demo || loadConfig().demo };
+      const p = await openPlatform({ config, logger: { level: "warn" }, seed: true });
+      await p.close();
+      console.log(config.demo ? "demo data is in place" : "seed data is in place");
+      return 0;
+    }
+    case "tenant":
+      return tenantCommand(sub, rest);
+    case "admin":
+      return adminCommand(sub, rest);
+    case "audit": {
+      if (sub !== "verify") break;
+      const p = await openPlatform({ logger: { level: "warn" }, seed: false });
+      try {
+        const result = await p.ctx.audit.verify();
+        console.log(`audit log: ${result.count} entries, chain ${result.ok ? "intact" : "BROKEN"}${result.headChecked ? ", head file checked" : ", no head file yet"}`);
+        for (const problem of result.problems) console.log(`  - ${problem}`);
+        return result.ok ? 0 : 1;
+      } finally {
+        await p.close();
+      }
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(HELP);
+      return command ? 0 : 2;
+  }
+  console.error(`unknown command: ${argv.join(" ")}\n\n${HELP}`);
+  return 2;
+}
+
+async function tenantCommand(sub: string | undefined, args: string[]): Promise<number> {
+  if (sub === "list") {
+    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
+    const p = await openPlatform({ logger: { level: "warn" }, seed: false });
+    try {
+      const all = await tenantService(p.ctx).store.listAll();
+      if (values.json) console.log(JSON.stringify(all.map((t) => ({ id: t.id, slug: t.slug, name: t.name, kind: t.kind, ags: t.ags, hosts: t.hosts })), null, 2));
+      else for (const t of all) console.log(`${t.slug.padEnd(20)} ${t.ags}  ${t.kind} ${t.name}${t.hosts.length ? `  (${t.hosts.join(", ")})` : ""}`);
+      return 0;
+    } finally {
+      await p.close();
+    }
+  }
+  if (sub === "add") {
+    const { values } = parseArgs({ args, options: { slug: { type: "string" }, name: { type: "string" }, ags: { type: "string" }, kind: { type: "string" } } });
+    if (!values.slug || !values.name || !values.ags) {
+      console.error("usage: rathaus tenant add --slug S --name N --ags 12345678 [--kind Stadt|Gemeinde]");
+      return 2;
+    }
+    const p = await openPlatform({ logger: { level: "warn" }, seed: false });
+    try {
+      const result = await tenantService(p.ctx).createTenant({ slug: values.slug, name: values.name, ags: values.ags, kind: values.kind }, { type: "system" });
+      if (!result.ok) {
+        for (const message of Object.values(result.errors)) console.error(`Fehler: ${message}`);
+        return 1;
+      }
+      console.log(`created municipality ${values.slug} (${result.value}); its pages are at /${values.slug}/`);
+      return 0;
+    } finally {
+      await p.close();
+    }
+  }
+  console.error("usage: rathaus tenant list [--json] | rathaus tenant add …");
+  return 2;
+}
+
+async function adminCommand(sub: string | undefined, args: string[]): Promise<number> {
+  if (sub !== "create") {
+    console.error("usage: rathaus admin create --email E --name N [--tenant SLUG] [--password P]");
+    return 2;
+  }
+  const { values } = parseArgs({ args, options: { email: { type: "string" }, name: { type: "string" }, tenant: { type: "string" }, password: { type: "string" } } });
+  if (!values.email || !values.name) {
+    console.error("usage: rathaus admin create --email E --name N [--tenant SLUG] [--password P]");
+    return 2;
+  }
+  const generated = !values.password && !process.env.RATHAUS_ADMIN_PASSWORD;
+  const password = values.password ?? process.env.RATHAUS_ADMIN_PASSWORD ?? randomBytes(15).toString("base64url");
+  const p = await openPlatform({ logger: { level: "warn" }, seed: false });
+  try {
+    const tenant = values.tenant ? (await tenantService(p.ctx).store.bySlug(values.tenant)) : undefined;
+    if (values.tenant && !tenant) {
+      console.error(`Fehler: Es gibt keine Kommune mit dem Kurznamen „${values.tenant}“.`);
+      return 1;
+    }
+    if (await p.ctx.accounts.exists(values.email)) {
+      console.error(`Fehler: Ein Konto mit der E-Mail-Adresse ${values.email} gibt es bereits.`);
+      return 1;
+    }
+    const id = await p.ctx.accounts.create({ email: values.email, name: values.name, password, platformAdmin: !tenant });
+    if (tenant) await p.ctx.accounts.grantRole(id, tenant.id, TENANT_ADMIN_ROLE);
+    await p.ctx.audit.record({ tenantId: tenant?.id ?? null, actor: { type: "system" }, action: "staff.create", object: { type: "staff-account", id }, fields: ["email", "name", "roles"] });
+    console.log(`created ${tenant ? `administration account for ${tenant.name}` : "platform administrator"} ${values.email}`);
+    if (generated) console.log(`initial password (shown once, change it after the first login): ${password}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof PasswordPolicyError) {
+      console.error(`Fehler: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await p.close();
+  }
+}
+
+async function serve(): Promise<number> {
+  const config = loadConfig();
+  const platform = await openPlatform({ config });
+  const { app, ctx } = platform;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "shutting down: finishing in-flight requests");
+    const force = setTimeout(() => {
+      app.log.error("shutdown took longer than 20 s, exiting");
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    try {
+      await platform.close();
+      app.log.info("stopped");
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, "error during shutdown");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  await app.listen({ port: config.port, host: config.host });
+  if (config.runJobs) ctx.jobs.start();
+  app.log.info({ baseUrl: config.baseUrl, database: config.databaseUrl ? redactUrl(config.databaseUrl) : `sqlite:${config.dataDir}/rathaus.db`, demo: config.demo }, "Digitales Rathaus is ready");
+  return -1; // keep running
+}
+
+main(process.argv.slice(2))
+  .then((code) => {
+    if (code >= 0) process.exit(code);
+  })
+  .catch((err: unknown) => {
+    if (err instanceof ConfigError) console.error(`configuration error: ${err.message}`);
+    else if (err instanceof DatabaseUnavailableError) console.error(JSON.stringify({ level: 50, time: Date.now(), msg: `cannot start: ${err.message}` }));
+    else console.error(err);
+    process.exit(1);
+  });

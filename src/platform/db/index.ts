@@ -1,0 +1,126 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import pg from "pg";
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
+import type { Database } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+export type Kdb = Kysely<Database>;
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface Db {
+  readonly kysely: Kdb;
+  readonly dialect: DialectName;
+  /** A transaction that takes the write lock at once (SQLite BEGIN IMMEDIATE), so it never fails half-way on lock upgrade. */
+  tx<T>(fn: (trx: Kdb) => Promise<T>): Promise<T>;
+  /** A transaction serialised against every other holder of `name`, across processes. */
+  locked<T>(name: string, fn: (trx: Kdb) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Normalise PostgreSQL values to what SQLite returns: instants as ISO strings, bigints as numbers.
+pg.types.setTypeParser(1184, (v: string) => new Date(v).toISOString()); // timestamptz
+pg.types.setTypeParser(1114, (v: string) => new Date(`${v}Z`).toISOString()); // timestamp
+pg.types.setTypeParser(20, (v: string) => Number(v)); // int8 (count, bigserial)
+pg.types.setTypeParser(1700, (v: string) => Number(v)); // numeric
+
+export class DatabaseUnavailableError extends Error {}
+
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; poolSize?: number }): Promise<Db> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openSqlite(opts.dataDir);
+}
+
+function openSqlite(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, "rathaus.db");
+  const native = new SQLite(file);
+  native.pragma("journal_mode = WAL");
+  native.pragma("busy_timeout = 10000");
+  native.pragma("foreign_keys = ON");
+  native.pragma("synchronous = NORMAL");
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const tx = <T>(fn: (trx: Kdb) => Promise<T>) =>
+    kysely.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn(conn as Kdb);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (err) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw err;
+      }
+    });
+  return {
+    kysely,
+    dialect: "sqlite",
+    tx,
+    // SQLite has one writer at a time: BEGIN IMMEDIATE already serialises across processes.
+    locked: (_name, fn) => tx(fn),
+    async ping() {
+      native.prepare("select 1").get();
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  // An idle client that loses its connection must not crash the process; /readyz reports it.
+  pool.on("error", () => undefined);
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(`PostgreSQL is not reachable at ${redactUrl(url)}: ${(err as Error).message}`);
+  }
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    dialect: "postgres",
+    tx: (fn) => kysely.transaction().execute((trx) => fn(trx as unknown as Kdb)),
+    locked: (name, fn) =>
+      kysely.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
+        return fn(trx as unknown as Kdb);
+      }),
+    async ping() {
+      await sql`select 1`.execute(kysely);
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+/** Never log a password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(invalid url)";
+  }
+}
+
+/** Column types that mean the same on both databases (see migrations). */
+export function columnTypes(dialect: DialectName) {
+  return {
+    /** an instant: timestamptz on PostgreSQL, ISO-8601 text with Z on SQLite */
+    instant: dialect === "postgres" ? ("timestamptz" as const) : ("text" as const),
+    /** JSON kept as text on both, parsed by the store */
+    json: "text" as const,
+    /** flags are 0/1 integers on both, so rows look the same */
+    flag: "integer" as const,
+    /** an auto-incrementing primary key */
+    serial: dialect === "postgres" ? ("bigserial" as const) : ("integer" as const),
+    bigint: dialect === "postgres" ? ("bigint" as const) : ("integer" as const),
+  };
+}

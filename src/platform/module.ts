@@ -1,0 +1,48 @@
+import type { FastifyInstance } from "fastify";
+import type { Migration } from "./db/migrate.js";
+import type { AppContext } from "./context.js";
+import type { JobDefinition } from "./jobs/types.js";
+
+/** A navigation entry; `path` is relative to the municipality ("" = home, "kontakt" = /{slug}/kontakt). */
+export interface NavEntry {
+  label: string;
+  path: string;
+  area: "public" | "staff";
+  order: number;
+  /** staff entries: the role needed to see the entry (any staff member when unset) */
+  role?: string;
+}
+
+/** An analytics area: page views under `pathPrefix` (relative to the municipality) count for it. */
+export interface AnalyticsArea {
+  key: string;
+  label: string;
+  pathPrefix: string;
+}
+
+export interface RoleDefinition {
+  key: string;
+  label: string;
+}
+
+export interface SeedOptions {
+  /** demo mode: create demo accounts and sample content */
+  demo: boolean;
+}
+
+/**
+ * A module declares itself here; the app builds itself from the list of manifests (src/modules/index.ts).
+ * Keep manifests short and declarative: seeds live in their own file and are imported lazily.
+ */
+export interface ModuleManifest {
+  name: string;
+  migrations: Migration[];
+  /** register the module's services into the context; runs before routes */
+  init?(ctx: AppContext): void | Promise<void>;
+  routes?(app: FastifyInstance, ctx: AppContext): void | Promise<void>;
+  navigation?: NavEntry[];
+  analyticsAreas?: AnalyticsArea[];
+  roles?: RoleDefinition[];
+  jobs?: JobDefinition[];
+  seeds?(): Promise<{ seed(ctx: AppContext, options: SeedOptions): Promise<void> }>;
+}
