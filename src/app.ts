@@ -151,7 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
   await app.register(fastifyStatic, { root: join(root, "public"), prefix: "/static/", decorateReply: false, maxAge: "1d", index: false });
 
   // 3. Which municipality, which content version: one small query per request
-  app.addHook("onRequest", async (req) => {
+  app.addHook("onRequest", async (req, reply) => {
     if (SKIP_CONTEXT.test(req.url)) return;
     const slug = firstSegment(req.url);
     let tenant = slug ? ctx.tenants.bySlug(slug) : undefined;
@@ -163,6 +163,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
       tenant = fresh;
       if (tenant) v = await versions.read([GLOBAL_SCOPE, tenantScope(tenant.id)]);
     }
+    // rewriteUrl ran with the directory as it was; if a host mapping appeared just now, route again.
+    const mapped = req.headers.host ? ctx.tenants.byHost(req.headers.host) : undefined;
+    if (mapped && mapped.id !== tenant?.id && !PLATFORM_PREFIXES.test(req.url)) return reply.redirect(req.url, 307);
     req.tenant = tenant;
     req.contentVersion = tenant ? `${global}.${v.get(tenantScope(tenant.id))}` : `${global}`;
   });

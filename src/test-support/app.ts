@@ -85,3 +85,12 @@ export async function loginStaff(app: FastifyInstance, email: string, password: 
   const overview = await app.inject({ url: "/verwaltung/", headers: { cookie } });
   return { cookie, csrf: csrfFrom(overview.body) };
 }
+
+/** The current values of all text fields of a form page (inputs and textareas). */
+export function formValues(html: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) if (!/type="(checkbox|radio|hidden)"/.test(m[0])) out[m[1]!] = decode(m[2]!);
+  for (const m of html.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[m[1]!] = decode(m[2]!);
+  return out;
+}

@@ -184,7 +184,7 @@ export class TenantService {
       ...texts,
     };
     const before = rowOf(current);
-    const changed = (Object.keys(patch) as (keyof TenantRow)[]).filter((k) => patch[k] !== before[k]);
+    const changed = (Object.keys(patch) as (keyof TenantRow)[]).filter((k) => canonical(patch[k]) !== canonical(before[k]));
     if (changed.length === 0) return { ok: true, value: undefined };
     patch.updated_at = this.ctx.clock.now().toISOString();
     await this.ctx.db.tx(async (trx) => {
@@ -273,7 +273,7 @@ export class TenantService {
     const year = berlinDateTime(now).date.slice(0, 4);
     const prefix = tenant.slug.replace(/-/g, "").slice(0, 3).toUpperCase();
     const reference = await this.ctx.db.locked(`barrier-report:${tenant.id}`, async (trx) => {
-      const n = (await this.store.countBarrierReports(tenant.id, year)) + 1;
+      const n = (await this.store.countBarrierReports(tenant.id, year, trx)) + 1;
       const ref = `${prefix}-B${year}-${String(n).padStart(5, "0")}`;
       await this.store.insertBarrierReport(
         { id: newId(this.ctx.clock), tenant_id: tenant.id, reference: ref, page_url: pageUrl, description, name: name || null, email: email || null, status: "neu", created_at: now.toISOString(), resolved_at: null },
@@ -321,6 +321,18 @@ export class TenantService {
       await this.bumpVersions(tenantId, trx);
     });
     await this.ctx.audit.record({ tenantId, actor, action: video ? "tenant.sign-language-video.upload" : "tenant.sign-language-video.remove", object: { type: "tenant", id: tenantId }, fields: ["gebaerdensprache_video"] });
+  }
+}
+
+/** Compares JSON columns by content, not by key order. */
+function canonical(value: unknown): string {
+  if (typeof value !== "string" || !/^[[{]/.test(value)) return String(value);
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sortKeys) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)])) : v;
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(value)));
+  } catch {
+    return value;
   }
 }
 

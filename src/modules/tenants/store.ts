@@ -247,8 +247,8 @@ export class TenantStore {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  async countBarrierReports(tenantId: string, year: string): Promise<number> {
-    const row = await this.db.kysely
+  async countBarrierReports(tenantId: string, year: string, trx: Executor = this.db.kysely): Promise<number> {
+    const row = await trx
       .selectFrom("barrier_reports")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("tenant_id", "=", tenantId)

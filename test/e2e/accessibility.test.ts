@@ -1,0 +1,354 @@
+/**
+ * Accessibility in a real browser (Chromium + axe-core, WCAG 2.1 A/AA as BITV 2.0 requires):
+ * every kind of page, public and staff, including error states; a crawl of every page linked
+ * from the start page; keyboard use; and the forms without JavaScript.
+ * Run with `npm run test:e2e` (scripts/run-e2e.mjs starts the server with the demo data).
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { ADMIN, BASE_URL, axeCheck, axeReport, demoAccount, launchBrowser, loginAsStaff, newContext, open, submitForm, url } from "./support.js";
+
+let browser: Browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens a page, checks its status, runs axe. */
+async function checkPage(page: Page, path: string, status = 200): Promise<void> {
+  await open(page, path, status);
+  await axeCheck(page);
+}
+
+/** Path of the first link on the page whose href starts with `prefix` (and is not excluded). */
+async function firstLink(page: Page, prefix: string, exclude: string[] = []): Promise<string> {
+  const hrefs = await page.locator(`main a[href^="${prefix}"]`).evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+  const href = hrefs.find((h) => h.length > prefix.length && !exclude.includes(h));
+  assert.ok(href, `no link starting with ${prefix} on ${page.url()}`);
+  return href;
+}
+
+/** Fills the Barriere-melden form with a valid report. */
+async function fillBarrierReport(page: Page, description: string): Promise<void> {
+  await page.getByLabel("Auf welcher Seite ist die Barriere?").fill("/usingen/kontakt");
+  await page.getByLabel("Beschreiben Sie die Barriere").fill(description);
+  await page.getByLabel("Ihr Name").fill("Erika Mustermann");
+  await page.getByLabel("Ihre E-Mail-Adresse").fill("erika@example.org");
+}
+
+async function expectThanks(page: Page): Promise<string> {
+  await assert.doesNotReject(page.getByRole("heading", { level: 1, name: "Vielen Dank für Ihre Meldung" }).waitFor({ timeout: 5000 }), `no thank-you page at ${page.url()}`);
+  const title = await page.getByRole("status").getByRole("heading").textContent();
+  const reference = /Vorgangsnummer: (\S+)/.exec(title ?? "")?.[1];
+  assert.ok(reference, `no reference number on the thank-you page: ${title}`);
+  return reference;
+}
+
+describe("axe: öffentliche Seiten", () => {
+  let context: BrowserContext;
+  let page: Page;
+  before(async () => {
+    context = await newContext(browser);
+    page = await context.newPage();
+  });
+  after(async () => {
+    await context?.close();
+  });
+
+  const paths = [
+    "/",
+    "/usingen/",
+    "/neu-anspach/",
+    "/usingen/kontakt",
+    "/usingen/impressum",
+    "/usingen/datenschutz",
+    "/usingen/barrierefreiheit",
+    "/usingen/leichte-sprache",
+    "/usingen/gebaerdensprache",
+  ];
+  for (const path of paths) test(path, () => checkPage(page, path));
+
+  test("/usingen/aemter/:key (erstes Amt auf der Kontaktseite)", async () => {
+    await open(page, "/usingen/kontakt");
+    await checkPage(page, await firstLink(page, "/usingen/aemter/"));
+  });
+
+  test("404: unbekannte Seite und unbekannte Kommune", async () => {
+    await checkPage(page, "/usingen/gibt-es-nicht", 404);
+    await checkPage(page, "/unbekannte-kommune/", 404);
+  });
+
+  test("/usingen/barrierefreiheit/melden: Formular, Fehlerzustand, Dankesseite", async () => {
+    await checkPage(page, "/usingen/barrierefreiheit/melden");
+
+    const empty = await submitForm(page, page.getByRole("button", { name: "Meldung absenden" }));
+    assert.equal(empty.status(), 400);
+    await page.getByRole("alert").filter({ hasText: "Bitte prüfen Sie Ihre Angaben" }).waitFor();
+    await axeCheck(page);
+
+    await fillBarrierReport(page, "Der Kontrast der Tabelle ist zu schwach (gemeldet vom Browsertest).");
+    const sent = await submitForm(page, page.getByRole("button", { name: "Meldung absenden" }));
+    assert.equal(sent.status(), 200);
+    await expectThanks(page);
+    await axeCheck(page);
+  });
+
+  test("/verwaltung/anmelden und Fehlerzustand nach falschem Passwort", async () => {
+    await checkPage(page, "/verwaltung/anmelden");
+    // Not the admin: five failures in a row would lock the account for the tests below.
+    await page.getByLabel("E-Mail-Adresse").fill(demoAccount("verwaltung@neu-anspach.example").email);
+    await page.getByLabel("Passwort", { exact: true }).fill("falsches-Passwort");
+    const res = await submitForm(page, page.getByRole("button", { name: "Anmelden" }));
+    assert.equal(res.status(), 400);
+    await page.getByText("E-Mail-Adresse oder Passwort sind nicht richtig.").first().waitFor();
+    await axeCheck(page);
+  });
+});
+
+describe("axe: Verwaltung (Demo-Plattform-Administration)", () => {
+  let context: BrowserContext;
+  let page: Page;
+  before(async () => {
+    context = await newContext(browser);
+    await loginAsStaff(context, ADMIN.email, ADMIN.password);
+    page = await context.newPage();
+  });
+  after(async () => {
+    await context?.close();
+  });
+
+  const paths = [
+    "/verwaltung/",
+    "/verwaltung/aufgaben",
+    "/verwaltung/protokoll",
+    "/verwaltung/postausgang",
+    "/usingen/verwaltung/",
+    "/usingen/verwaltung/einstellungen",
+    "/usingen/verwaltung/aemter",
+    "/usingen/verwaltung/aemter/neu",
+    "/usingen/verwaltung/gebaerdensprache",
+  ];
+  for (const path of paths) test(path, () => checkPage(page, path));
+
+  test("/usingen/verwaltung/einstellungen: Fehlerzustand (Hauptfarbe #ffff00 ohne Kontrast)", async () => {
+    await open(page, "/usingen/verwaltung/einstellungen");
+    await page.getByLabel("Hauptfarbe").fill("#ffff00");
+    const res = await submitForm(page, page.getByRole("button", { name: "Einstellungen speichern" }));
+    assert.equal(res.status(), 400, "a primary colour without contrast must be refused");
+    await page.locator("#primaryColor-fehler").waitFor();
+    await axeCheck(page);
+  });
+
+  test("/usingen/verwaltung/aemter/:id (erstes vorhandenes Amt)", async () => {
+    await open(page, "/usingen/verwaltung/aemter");
+    await checkPage(page, await firstLink(page, "/usingen/verwaltung/aemter/", ["/usingen/verwaltung/aemter/neu"]));
+  });
+
+  test("/usingen/verwaltung/barrieren (mit der Meldung aus dem Formular-Test)", async () => {
+    await checkPage(page, "/usingen/verwaltung/barrieren");
+    assert.ok((await page.locator("article.report-card").count()) > 0, "the barrier report sent above is not listed");
+  });
+});
+
+describe("Crawl: alle vom Start aus verlinkten Seiten", () => {
+  const MAX_PAGES = 300;
+  const PARALLEL = 4;
+  const origin = new URL(BASE_URL).origin;
+  const FILE_EXTENSIONS = /\.(pdf|zip|csv|xlsx?|docx?|odt|ods|json|xml|ics|svg|png|jpe?g|gif|webp|mp4|webm|mp3|txt)$/i;
+
+  /** Same-origin page links without #fragment; null for everything the crawl leaves alone. */
+  function crawlable(href: string): string | null {
+    let u: URL;
+    try {
+      u = new URL(href, BASE_URL);
+    } catch {
+      return null;
+    }
+    if (u.origin !== origin || (u.protocol !== "http:" && u.protocol !== "https:")) return null; // also mailto:, tel:
+    if (u.pathname.startsWith("/static/") || FILE_EXTENSIONS.test(u.pathname)) return null;
+    u.hash = "";
+    return u.href;
+  }
+
+  test(`höchstens ${MAX_PAGES} Seiten: Status < 400 und axe ohne Verstöße`, async (t) => {
+    const context = await newContext(browser);
+    try {
+      const pages = await Promise.all(Array.from({ length: PARALLEL }, () => context.newPage()));
+      const seen = new Set<string>([url("/")]);
+      let level = [url("/")];
+      const problems: string[] = [];
+      let crawled = 0;
+      let skipped = 0;
+      let depth = 0;
+
+      const visit = async (page: Page, target: string): Promise<string[]> => {
+        let res;
+        try {
+          res = await page.goto(target, { waitUntil: "load" });
+        } catch (err) {
+          if (/Download is starting/i.test(String(err))) {
+            skipped++;
+            return [];
+          }
+          problems.push(`${target}: ${(err as Error).message.split("\n")[0]}`);
+          return [];
+        }
+        if (!res) {
+          problems.push(`${target}: no response`);
+          return [];
+        }
+        if (res.status() >= 400) problems.push(`${target}: HTTP ${res.status()}`);
+        const type = (await res.headerValue("content-type")) ?? "";
+        if (!type.startsWith("text/html")) {
+          skipped++;
+          return [];
+        }
+        crawled++;
+        seen.add(crawlable(page.url()) ?? page.url()); // where a redirect led
+        if (res.status() < 400) {
+          const report = await axeReport(page);
+          if (report) problems.push(report);
+        }
+        return page.locator("a[href]:not([download])").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      };
+
+      while (level.length > 0) {
+        const next: string[] = [];
+        const queue = [...level];
+        await Promise.all(
+          pages.map(async (page) => {
+            for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
+              for (const href of await visit(page, target)) {
+                const link = crawlable(href);
+                if (link && !seen.has(link) && seen.size < MAX_PAGES) {
+                  seen.add(link);
+                  next.push(link);
+                }
+              }
+            }
+          }),
+        );
+        level = next;
+        depth++;
+      }
+
+      const summary = `crawled ${crawled} HTML pages (${depth} link levels, ${skipped} non-HTML links skipped${seen.size >= MAX_PAGES ? `, stopped at the cap of ${MAX_PAGES}` : ""})`;
+      console.log(`# ${summary}`);
+      t.diagnostic(summary);
+      assert.ok(crawled >= 20, `the crawl found only ${crawled} pages: links are missing`);
+      assert.equal(problems.length, 0, `${problems.length} problem${problems.length === 1 ? "" : "s"} found while crawling:\n\n${problems.join("\n\n")}`);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("Tastatur", () => {
+  let context: BrowserContext;
+  let page: Page;
+  before(async () => {
+    context = await newContext(browser);
+    page = await context.newPage();
+  });
+  after(async () => {
+    await context?.close();
+  });
+
+  const focused = (p: Page) =>
+    p.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      const r = el?.getBoundingClientRect();
+      return {
+        tag: el?.tagName.toLowerCase() ?? "",
+        id: el?.id ?? "",
+        text: el?.textContent?.trim() ?? "",
+        type: el?.getAttribute("type") ?? "",
+        inMain: !!el?.closest("main#inhalt"),
+        visible: !!r && r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+      };
+    });
+
+  test("erster Tab: Sprunglink „Zum Inhalt springen“; Enter führt in main#inhalt", async () => {
+    await open(page, "/usingen/");
+    await page.keyboard.press("Tab");
+    const first = await focused(page);
+    assert.equal(first.tag, "a");
+    assert.equal(first.text, "Zum Inhalt springen");
+    assert.ok(first.visible, "the skip link must be visible when it has focus");
+
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => location.hash === "#inhalt");
+    const target = await focused(page);
+    assert.ok(target.inMain, `focus is on <${target.tag} id="${target.id}">, not in main#inhalt`);
+
+    await page.keyboard.press("Tab");
+    const afterSkip = await focused(page);
+    assert.ok(afterSkip.inMain, `the next Tab after the skip link left the main content (<${afterSkip.tag}> ${afterSkip.text})`);
+  });
+
+  test("Barriere melden nur mit der Tastatur", async () => {
+    await open(page, "/usingen/barrierefreiheit/melden");
+    const tabTo = async (check: (f: Awaited<ReturnType<typeof focused>>) => boolean, what: string, max: number) => {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press("Tab");
+        if (check(await focused(page))) return;
+      }
+      assert.fail(`${what} not reached with ${max} presses of Tab`);
+    };
+    await tabTo((f) => f.id === "pageUrl", "the first form field", 60);
+    await page.keyboard.type("/usingen/impressum");
+    await page.keyboard.press("Tab");
+    assert.equal((await focused(page)).id, "description");
+    await page.keyboard.type("Die Überschriften im Impressum sind nicht ausgezeichnet (Tastaturtest).");
+    await page.keyboard.press("Tab");
+    assert.equal((await focused(page)).id, "name");
+    await page.keyboard.type("Max Mustermann");
+    await page.keyboard.press("Tab");
+    assert.equal((await focused(page)).id, "email");
+    await tabTo((f) => f.tag === "button" && f.type === "submit", "the submit button", 5);
+
+    const done = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === "POST");
+    await page.keyboard.press("Enter");
+    assert.equal((await done).status(), 200);
+    await page.waitForLoadState("load");
+    await expectThanks(page);
+  });
+});
+
+describe("Ohne JavaScript", () => {
+  let context: BrowserContext;
+  before(async () => {
+    context = await newContext(browser, { javaScriptEnabled: false });
+  });
+  after(async () => {
+    await context?.close();
+  });
+
+  test("Barriere melden: Fehler und Absenden", async () => {
+    const page = await context.newPage();
+    await open(page, "/neu-anspach/barrierefreiheit/melden");
+    const empty = await submitForm(page, page.getByRole("button", { name: "Meldung absenden" }));
+    assert.equal(empty.status(), 400);
+    await page.getByText("Bitte prüfen Sie Ihre Angaben").waitFor();
+    await fillBarrierReport(page, "Ein Formular lässt sich ohne JavaScript nicht absenden? (Test ohne JavaScript)");
+    const sent = await submitForm(page, page.getByRole("button", { name: "Meldung absenden" }));
+    assert.equal(sent.status(), 200);
+    await expectThanks(page);
+  });
+
+  test("Anmeldung und Abmeldung in der Verwaltung", async () => {
+    const account = demoAccount("verwaltung@usingen.example");
+    await loginAsStaff(context, account.email, account.password);
+    const page = await context.newPage();
+    await open(page, "/usingen/verwaltung/");
+    await page.getByRole("heading", { level: 1, name: "Verwaltung: Stadt Usingen" }).waitFor();
+    const res = await submitForm(page, page.getByRole("button", { name: "Abmelden" }));
+    assert.equal(res.status(), 200);
+    assert.equal(new URL(page.url()).pathname, "/verwaltung/anmelden");
+    await open(page, "/usingen/verwaltung/");
+    assert.equal(new URL(page.url()).pathname, "/verwaltung/anmelden", "after logging out the staff pages must ask for a login again");
+  });
+});
