@@ -17,7 +17,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -231,25 +231,42 @@ interface RunResult {
   non2xx: number;
   errors: number;
   timeouts: number;
-  /** server process CPU during the run, % of one core (server under test only) */
-  serverCpuPercent?: number;
+  /** CPU of the server process during the run, % of one core */
+  serverCpuPercent: number;
+  /** server CPU time per request in µs: less sensitive to a busy machine than req/s */
+  serverCpuUsPerRequest: number;
+  /** CPU of this process (autocannon) during the run, % of one core: near 100 % means the load generator is the limit */
+  clientCpuPercent: number;
+  /** user+system CPU of every other process on the machine during the run, % of one core: should be near 0 */
+  otherCpuPercent: number;
   /** max RSS during the run (server under test only) */
   rssMaxMb?: number;
-  /** this process (autocannon) CPU during the run, % of one core: near 100 % means the load generator is the limit */
-  clientCpuPercent: number;
 }
 
-async function load(url: string, seconds: number, watch?: number): Promise<RunResult> {
-  const sampler = watch !== undefined ? new RssSampler(watch) : undefined;
-  const cpu0 = watch !== undefined ? cpuTicks(watch) : undefined;
-  const t0 = performance.now();
+/**
+ * Busy ticks of all CPUs together, from /proc/stat, without interrupt time: the kernel's
+ * loopback networking for our own requests runs as softirq and is not charged to any process.
+ */
+function machineBusyTicks(): number {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+  const [, user, nice, system] = line.trim().split(/\s+/).map(Number);
+  return user! + nice! + system!;
+}
+
+async function load(url: string, seconds: number, serverPid: number, sampleRss: boolean): Promise<RunResult> {
+  const sampler = sampleRss ? new RssSampler(serverPid) : undefined;
+  const server0 = cpuTicks(serverPid) ?? 0;
+  const busy0 = machineBusyTicks();
   const client0 = process.cpuUsage();
+  const t0 = performance.now();
   sampler?.start();
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
   const rss = sampler?.stop();
   const elapsedS = (performance.now() - t0) / 1000;
   const client = process.cpuUsage(client0);
-  const cpu1 = watch !== undefined ? cpuTicks(watch) : undefined;
+  const serverS = ((cpuTicks(serverPid) ?? 0) - server0) / TICKS_PER_SECOND;
+  const busyS = (machineBusyTicks() - busy0) / TICKS_PER_SECOND;
+  const clientS = (client.user + client.system) / 1e6;
   const result: RunResult = {
     reqPerSec: r.requests.average,
     p50Ms: r.latency.p50,
@@ -257,9 +274,11 @@ async function load(url: string, seconds: number, watch?: number): Promise<RunRe
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
-    clientCpuPercent: Math.round(((client.user + client.system) / 1e6 / elapsedS) * 100),
+    serverCpuPercent: Math.round((serverS / elapsedS) * 100),
+    serverCpuUsPerRequest: Math.round((serverS * 1e6) / Math.max(1, r.requests.total)),
+    clientCpuPercent: Math.round((clientS / elapsedS) * 100),
+    otherCpuPercent: Math.max(0, Math.round(((busyS - serverS - clientS) / elapsedS) * 100)),
   };
-  if (cpu0 !== undefined && cpu1 !== undefined) result.serverCpuPercent = ((cpu1 - cpu0) / TICKS_PER_SECOND / elapsedS) * 100;
   if (rss !== undefined) result.rssMaxMb = rss;
   return result;
 }
@@ -279,14 +298,18 @@ interface Target {
   name: string;
   label: string;
   url: string;
-  /** the pid to sample (server under test), or undefined for the baseline */
-  pid: number | undefined;
+  /** the process serving it */
+  pid: number;
+  /** true for the server under test (RSS is sampled), false for the baseline */
+  underTest: boolean;
   runs: RunResult[];
   bytes: number;
 }
 
 async function main(): Promise<void> {
   const started = new Date();
+  const startLoad = loadavg().map(round2);
+  if (startLoad[0]! > 0.5 * cpus().length) console.log(`!! load average ${startLoad.join(" ")} on ${cpus().length} CPUs: the machine is busy, results will be noisy`);
   console.log(`bench: ${cpus().length} CPUs, Node ${process.version}; ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, warm-up ${WARMUP} s`);
 
   tempDir = mkdtempSync(join(tmpdir(), "rathaus-bench-"));
@@ -338,8 +361,8 @@ async function main(): Promise<void> {
 
   // 4. Check that every target answers 200 with HTML before measuring anything.
   const targets: Target[] = [
-    { name: BASELINE.name, label: BASELINE.path, url: `${baseUrl}${BASELINE.path}`, pid: undefined, runs: [], bytes: 0 },
-    ...SCENARIOS.map((s) => ({ name: s.name, label: s.path, url: `${sutBase}${s.path}`, pid: sut!.pid, runs: [], bytes: 0 })),
+    { name: BASELINE.name, label: BASELINE.path, url: `${baseUrl}${BASELINE.path}`, pid: base.pid, underTest: false, runs: [], bytes: 0 },
+    ...SCENARIOS.map((s) => ({ name: s.name, label: s.path, url: `${sutBase}${s.path}`, pid: sut!.pid, underTest: true, runs: [], bytes: 0 })),
   ];
   for (const t of targets) {
     const res = await get(t.url);
@@ -351,19 +374,19 @@ async function main(): Promise<void> {
   let rssMaxMb = 0;
   if (WARMUP > 0) {
     for (const t of targets) {
-      const r = await load(t.url, WARMUP, t.pid);
+      const r = await load(t.url, WARMUP, t.pid, t.underTest);
       if (r.rssMaxMb !== undefined) rssMaxMb = Math.max(rssMaxMb, r.rssMaxMb);
-      console.log(`warm-up ${t.label.padEnd(10)} ${t.pid ? "(server)  " : "(baseline)"} ${Math.round(r.reqPerSec)} req/s`);
+      console.log(`warm-up ${t.label.padEnd(10)} ${t.underTest ? "(server)  " : "(baseline)"} ${Math.round(r.reqPerSec)} req/s`);
     }
   }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const t of targets) {
-      const r = await load(t.url, DURATION, t.pid);
+      const r = await load(t.url, DURATION, t.pid, t.underTest);
       t.runs.push(r);
       if (r.rssMaxMb !== undefined) rssMaxMb = Math.max(rssMaxMb, r.rssMaxMb);
       const problems = r.non2xx + r.errors + r.timeouts ? `  !! non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}` : "";
-      const extra = `, client CPU ${r.clientCpuPercent} %` + (t.pid ? `, server CPU ${Math.round(r.serverCpuPercent ?? 0)} %, RSS max ${round1(r.rssMaxMb ?? 0)} MB` : "");
-      console.log(`round ${round}/${ROUNDS} ${t.label.padEnd(10)} ${t.pid ? "(server)  " : "(baseline)"} ${Math.round(r.reqPerSec)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${extra}${problems}`);
+      const extra = `; server ${r.serverCpuUsPerRequest} µs CPU/req; CPU server ${r.serverCpuPercent} %, client ${r.clientCpuPercent} %, other ${r.otherCpuPercent} %` + (t.underTest ? `; RSS max ${round1(r.rssMaxMb ?? 0)} MB` : "");
+      console.log(`round ${round}/${ROUNDS} ${t.label.padEnd(10)} ${t.underTest ? "(server)  " : "(baseline)"} ${Math.round(r.reqPerSec)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${extra}${problems}`);
     }
   }
   const serverRssAfterMb = rssMb(sut!.pid) ?? 0;
@@ -376,7 +399,11 @@ async function main(): Promise<void> {
     p50Ms: round2(median(t.runs.map((r) => r.p50Ms))),
     p99Ms: round2(median(t.runs.map((r) => r.p99Ms))),
     responseBytes: t.bytes,
-    runs: t.runs.map((r) => ({ ...r, reqPerSec: Math.round(r.reqPerSec), ...(r.serverCpuPercent !== undefined ? { serverCpuPercent: Math.round(r.serverCpuPercent) } : {}), ...(r.rssMaxMb !== undefined ? { rssMaxMb: round1(r.rssMaxMb) } : {}) })),
+    serverCpuPercent: Math.round(median(t.runs.map((r) => r.serverCpuPercent))),
+    serverCpuUsPerRequest: Math.round(median(t.runs.map((r) => r.serverCpuUsPerRequest))),
+    clientCpuPercent: Math.round(median(t.runs.map((r) => r.clientCpuPercent))),
+    otherCpuPercent: Math.round(median(t.runs.map((r) => r.otherCpuPercent))),
+    runs: t.runs.map((r) => ({ ...r, reqPerSec: Math.round(r.reqPerSec), ...(r.rssMaxMb !== undefined ? { rssMaxMb: round1(r.rssMaxMb) } : {}) })),
   });
   const baseline = summarise(targets[0]!);
   const baselineMedian = median(targets[0]!.runs.map((r) => r.reqPerSec));
@@ -385,10 +412,10 @@ async function main(): Promise<void> {
     return {
       ...s,
       ratioToBaseline: round2(median(t.runs.map((r) => r.reqPerSec)) / baselineMedian),
-      serverCpuPercent: Math.round(median(t.runs.map((r) => r.serverCpuPercent ?? 0))),
       rssMaxMb: round1(Math.max(...t.runs.map((r) => r.rssMaxMb ?? 0))),
     };
   });
+  const otherCpuMedian = median(targets.flatMap((t) => t.runs.map((r) => r.otherCpuPercent)));
   const failedRequests = targets.reduce((n, t) => n + t.runs.reduce((m, r) => m + r.non2xx + r.errors + r.timeouts, 0), 0);
 
   const usingen = scenarios.find((s) => s.path === "/usingen/");
@@ -415,15 +442,17 @@ async function main(): Promise<void> {
     rssIdleMb: round1(idleRssMb),
     rssAfterLoadMb: round1(serverRssAfterMb),
     failedRequests,
+    otherCpuPercentMedian: Math.round(otherCpuMedian),
+    loadAverageAtStart: startLoad,
     targets: targetList,
   };
   writeFileSync(join(here, "results.json"), JSON.stringify(results, null, 2) + "\n");
 
   // 7. Table.
   const rows = [
-    ["Scenario", "Path", "req/s", "p50 ms", "p99 ms", "× baseline", "bytes", "server CPU", "RSS max"],
-    [baseline.name, baseline.path, String(baseline.reqPerSec), String(baseline.p50Ms), String(baseline.p99Ms), "1.00", String(baseline.responseBytes), "", ""],
-    ...scenarios.map((s) => [s.name, s.path, String(s.reqPerSec), String(s.p50Ms), String(s.p99Ms), s.ratioToBaseline.toFixed(2), String(s.responseBytes), `${s.serverCpuPercent} %`, `${s.rssMaxMb} MB`]),
+    ["Scenario", "Path", "req/s", "p50 ms", "p99 ms", "× baseline", "bytes", "µs CPU/req", "CPU server", "CPU client", "CPU other", "RSS max"],
+    [baseline.name, baseline.path, String(baseline.reqPerSec), String(baseline.p50Ms), String(baseline.p99Ms), "1.00", String(baseline.responseBytes), String(baseline.serverCpuUsPerRequest), `${baseline.serverCpuPercent} %`, `${baseline.clientCpuPercent} %`, `${baseline.otherCpuPercent} %`, ""],
+    ...scenarios.map((s) => [s.name, s.path, String(s.reqPerSec), String(s.p50Ms), String(s.p99Ms), s.ratioToBaseline.toFixed(2), String(s.responseBytes), String(s.serverCpuUsPerRequest), `${s.serverCpuPercent} %`, `${s.clientCpuPercent} %`, `${s.otherCpuPercent} %`, `${s.rssMaxMb} MB`]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -433,6 +462,8 @@ async function main(): Promise<void> {
   for (const r of rows.slice(1)) console.log(line(r));
   console.log(`\nstart-up (migrations applied): median ${results.startup.medianMs} ms (${results.startup.runsMs.join(", ")})`);
   console.log(`server RSS: idle ${results.rssIdleMb} MB, max under load ${results.rssMaxMb} MB, after load ${results.rssAfterLoadMb} MB`);
+  console.log("µs CPU/req: server process CPU time per request. CPU columns: median % of one core used by the server process, by autocannon (this process), and by all other processes on the machine (user+system, without interrupts).");
+  if (otherCpuMedian > 20) console.log(`!! other processes used ${Math.round(otherCpuMedian)} % of a core during the rounds (median): the machine was not quiet, numbers are depressed and noisy`);
   if (failedRequests) console.log(`!! ${failedRequests} requests failed (non-2xx, errors or timeouts): the numbers above are not valid`);
   console.log("\nTargets:");
   for (const t of targetList) console.log(`  ${t.met ? "met   " : "MISSED"}  ${t.name}: ${t.measured} ${t.unit} (target ${t.target} ${t.unit})`);

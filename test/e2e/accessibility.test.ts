@@ -160,10 +160,10 @@ describe("Crawl: alle vom Start aus verlinkten Seiten", () => {
   const FILE_EXTENSIONS = /\.(pdf|zip|csv|xlsx?|docx?|odt|ods|json|xml|ics|svg|png|jpe?g|gif|webp|mp4|webm|mp3|txt)$/i;
 
   /** Same-origin page links without #fragment; null for everything the crawl leaves alone. */
-  function crawlable(href: string): string | null {
+  function crawlable(href: string, from: string = BASE_URL): string | null {
     let u: URL;
     try {
-      u = new URL(href, BASE_URL);
+      u = new URL(href, from);
     } catch {
       return null;
     }
@@ -212,7 +212,9 @@ describe("Crawl: alle vom Start aus verlinkten Seiten", () => {
           const report = await axeReport(page);
           if (report) problems.push(report);
         }
-        return page.locator("a[href]:not([download])").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+        const hrefs = await page.locator("a[href]:not([download])").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+        const from = page.url();
+        return hrefs.map((h) => crawlable(h, from)).filter((h): h is string => h !== null);
       };
 
       while (level.length > 0) {
@@ -221,9 +223,8 @@ describe("Crawl: alle vom Start aus verlinkten Seiten", () => {
         await Promise.all(
           pages.map(async (page) => {
             for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
-              for (const href of await visit(page, target)) {
-                const link = crawlable(href);
-                if (link && !seen.has(link) && seen.size < MAX_PAGES) {
+              for (const link of await visit(page, target)) {
+                if (!seen.has(link) && seen.size < MAX_PAGES) {
                   seen.add(link);
                   next.push(link);
                 }
@@ -257,19 +258,21 @@ describe("Tastatur", () => {
     await context?.close();
   });
 
-  const focused = (p: Page) =>
-    p.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      const r = el?.getBoundingClientRect();
-      return {
-        tag: el?.tagName.toLowerCase() ?? "",
-        id: el?.id ?? "",
-        text: el?.textContent?.trim() ?? "",
-        type: el?.getAttribute("type") ?? "",
-        inMain: !!el?.closest("main#inhalt"),
-        visible: !!r && r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
-      };
-    });
+  interface Focus { tag: string; id: string; text: string; type: string; inMain: boolean; visible: boolean }
+  // Runs in the page (a string: the project's TypeScript has no DOM types).
+  const FOCUS_PROBE = `(() => {
+    const el = document.activeElement;
+    const r = el && el.getBoundingClientRect();
+    return {
+      tag: el ? el.tagName.toLowerCase() : "",
+      id: (el && el.id) || "",
+      text: ((el && el.textContent) || "").trim(),
+      type: (el && el.getAttribute("type")) || "",
+      inMain: !!(el && el.closest("main#inhalt")),
+      visible: !!r && r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+    };
+  })()`;
+  const focused = (p: Page): Promise<Focus> => p.evaluate(FOCUS_PROBE);
 
   test("erster Tab: Sprunglink „Zum Inhalt springen“; Enter führt in main#inhalt", async () => {
     await open(page, "/usingen/");
@@ -280,7 +283,7 @@ describe("Tastatur", () => {
     assert.ok(first.visible, "the skip link must be visible when it has focus");
 
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => location.hash === "#inhalt");
+    await page.waitForURL(/#inhalt$/);
     const target = await focused(page);
     assert.ok(target.inMain, `focus is on <${target.tag} id="${target.id}">, not in main#inhalt`);
 
@@ -291,7 +294,7 @@ describe("Tastatur", () => {
 
   test("Barriere melden nur mit der Tastatur", async () => {
     await open(page, "/usingen/barrierefreiheit/melden");
-    const tabTo = async (check: (f: Awaited<ReturnType<typeof focused>>) => boolean, what: string, max: number) => {
+    const tabTo = async (check: (f: Focus) => boolean, what: string, max: number) => {
       for (let i = 0; i < max; i++) {
         await page.keyboard.press("Tab");
         if (check(await focused(page))) return;

@@ -34,6 +34,7 @@ export async function startRecordingSmtp(candidatePids: () => number[] = () => [
     disabledCommands: ["STARTTLS"],
     logger: false,
     closeTimeout: 1000,
+    disableReverseLookup: true,
     onConnect(session, callback) {
       senders.set(session.id, ownerOfClientSocket(session.remotePort, port, candidatePids()));
       callback();

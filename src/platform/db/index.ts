@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyPlugin, type Transaction } from "kysely";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -28,6 +29,34 @@ pg.types.setTypeParser(1700, (v: string) => Number(v)); // numeric
 
 export class DatabaseUnavailableError extends Error {}
 
+/**
+ * Inside db.tx()/db.locked() every query must go through the transaction handed to the callback.
+ * A query on db.kysely there would, on SQLite, wait forever for the connection the transaction
+ * holds (and on PostgreSQL run outside the transaction). This guard turns that mistake into an error.
+ */
+const txScope = new AsyncLocalStorage<{ active: boolean }>();
+const outsideTransactionGuard: KyselyPlugin = {
+  transformQuery(args) {
+    if (txScope.getStore()?.active) {
+      throw new Error("db.kysely was used inside db.tx()/db.locked(): use the transaction passed to the callback");
+    }
+    return args.node;
+  },
+  async transformResult(args) {
+    return args.result;
+  },
+};
+
+async function inTransactionScope<T>(fn: () => Promise<T>): Promise<T> {
+  const scope = { active: true };
+  try {
+    return await txScope.run(scope, fn);
+  } finally {
+    // Work started inside the callback that outlives it (timers, kicks) may use db.kysely again.
+    scope.active = false;
+  }
+}
+
 export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; poolSize?: number }): Promise<Db> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
   return openSqlite(opts.dataDir);
@@ -41,12 +70,13 @@ function openSqlite(dataDir: string): Db {
   native.pragma("busy_timeout = 10000");
   native.pragma("foreign_keys = ON");
   native.pragma("synchronous = NORMAL");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }), plugins: [outsideTransactionGuard] });
   const tx = <T>(fn: (trx: Kdb) => Promise<T>) =>
-    kysely.connection().execute(async (conn) => {
+    kysely.connection().execute(async (guarded) => {
+      const conn = guarded.withoutPlugins();
       await sql`begin immediate`.execute(conn);
       try {
-        const result = await fn(conn as Kdb);
+        const result = await inTransactionScope(() => fn(conn as Kdb));
         await sql`commit`.execute(conn);
         return result;
       } catch (err) {
@@ -80,15 +110,16 @@ async function openPostgres(url: string, max: number): Promise<Db> {
     await pool.end().catch(() => undefined);
     throw new DatabaseUnavailableError(`PostgreSQL is not reachable at ${redactUrl(url)}: ${(err as Error).message}`);
   }
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [outsideTransactionGuard] });
   return {
     kysely,
     dialect: "postgres",
-    tx: (fn) => kysely.transaction().execute((trx) => fn(trx as unknown as Kdb)),
+    tx: (fn) => kysely.transaction().execute((trx) => inTransactionScope(() => fn(trx.withoutPlugins() as unknown as Kdb))),
     locked: (name, fn) =>
-      kysely.transaction().execute(async (trx) => {
+      kysely.transaction().execute(async (guarded) => {
+        const trx = guarded.withoutPlugins();
         await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
-        return fn(trx as unknown as Kdb);
+        return inTransactionScope(() => fn(trx as unknown as Kdb));
       }),
     async ping() {
       await sql`select 1`.execute(kysely);
