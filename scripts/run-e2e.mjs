@@ -72,6 +72,7 @@ let serverOutput = '';
 let tests = null;
 let dataDir = null;
 let receivedSignal = null;
+let stopping = false;
 
 function serverExited() {
   return new Promise((resolve) => {
@@ -82,6 +83,7 @@ function serverExited() {
 
 async function stopServer() {
   if (!server || serverExit) return;
+  stopping = true;
   server.kill('SIGTERM');
   const timer = setTimeout(() => {
     log(`server did not stop within ${STOP_TIMEOUT_MS / 1000} s, killing it`);
@@ -148,7 +150,7 @@ async function main() {
   });
   server.on('exit', (code, signal) => {
     serverExit = { code, signal };
-    if (tests && !receivedSignal) printServerOutput(`the server died during the tests (code ${code ?? '–'}, signal ${signal ?? '–'})`);
+    if (tests && !stopping && !receivedSignal) printServerOutput(`the server died during the tests (code ${code ?? '–'}, signal ${signal ?? '–'})`);
   });
 
   const problem = await waitUntilReady(baseUrl);

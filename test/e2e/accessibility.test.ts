@@ -142,9 +142,26 @@ describe("axe: Verwaltung (Demo-Plattform-Administration)", () => {
     await axeCheck(page);
   });
 
-  test("/usingen/verwaltung/aemter/:id (erstes vorhandenes Amt)", async () => {
+  test("/usingen/verwaltung/aemter/:id (erstes vorhandenes Amt, auch mit Erfolgsmeldung)", async () => {
     await open(page, "/usingen/verwaltung/aemter");
-    await checkPage(page, await firstLink(page, "/usingen/verwaltung/aemter/", ["/usingen/verwaltung/aemter/neu"]));
+    const edit = await firstLink(page, "/usingen/verwaltung/aemter/", ["/usingen/verwaltung/aemter/neu"]);
+    await checkPage(page, edit);
+    await checkPage(page, `${edit}?gespeichert=1`);
+    await page.getByRole("status").filter({ hasText: "Das Amt wurde gespeichert." }).waitFor();
+  });
+
+  test("/usingen/verwaltung/aemter/neu: Fehlerzustand (leer abgeschickt)", async () => {
+    await open(page, "/usingen/verwaltung/aemter/neu");
+    await page.getByLabel("Name", { exact: true }).fill("");
+    const res = await submitForm(page, page.getByRole("button", { name: "Amt speichern" }));
+    assert.equal(res.status(), 400);
+    await page.getByRole("alert").filter({ hasText: "Bitte prüfen Sie Ihre Angaben" }).waitFor();
+    await axeCheck(page);
+  });
+
+  test("Erfolgsmeldungen: Einstellungen und Gebärdensprache gespeichert", async () => {
+    await checkPage(page, "/usingen/verwaltung/einstellungen?gespeichert=1");
+    await checkPage(page, "/usingen/verwaltung/gebaerdensprache?gespeichert=1");
   });
 
   test("/usingen/verwaltung/barrieren (mit der Meldung aus dem Formular-Test)", async () => {
@@ -153,14 +170,14 @@ describe("axe: Verwaltung (Demo-Plattform-Administration)", () => {
   });
 });
 
-describe("Crawl: alle vom Start aus verlinkten Seiten", () => {
+describe("Crawl: jede verlinkte Seite", () => {
   const MAX_PAGES = 300;
-  const PARALLEL = 4;
+  const PARALLEL = 4; // pages in one context; axe is the slow part and this machine has 2 cores
   const origin = new URL(BASE_URL).origin;
   const FILE_EXTENSIONS = /\.(pdf|zip|csv|xlsx?|docx?|odt|ods|json|xml|ics|svg|png|jpe?g|gif|webp|mp4|webm|mp3|txt)$/i;
 
-  /** Same-origin page links without #fragment; null for everything the crawl leaves alone. */
-  function crawlable(href: string, from: string = BASE_URL): string | null {
+  /** Same-origin page link without #fragment; null for everything a crawl leaves alone. */
+  function crawlable(href: string, from: string): string | null {
     let u: URL;
     try {
       u = new URL(href, from);
@@ -173,74 +190,100 @@ describe("Crawl: alle vom Start aus verlinkten Seiten", () => {
     return u.href;
   }
 
-  test(`höchstens ${MAX_PAGES} Seiten: Status < 400 und axe ohne Verstöße`, async (t) => {
-    const context = await newContext(browser);
-    try {
-      const pages = await Promise.all(Array.from({ length: PARALLEL }, () => context.newPage()));
-      const seen = new Set<string>([url("/")]);
-      let level = [url("/")];
-      const problems: string[] = [];
-      let crawled = 0;
-      let skipped = 0;
-      let depth = 0;
+  /**
+   * Breadth-first over the links of every page reached from `start` (GET only: forms are not
+   * submitted), PARALLEL pages at a time; every page must answer < 400, every HTML page pass axe.
+   */
+  async function crawl(context: BrowserContext, start: string, follow: (u: URL) => boolean = () => true) {
+    const pages = await Promise.all(Array.from({ length: PARALLEL }, () => context.newPage()));
+    const seen = new Set<string>([url(start)]);
+    let level = [url(start)];
+    const problems: string[] = [];
+    let crawled = 0;
+    let skipped = 0;
+    let depth = 0;
 
-      const visit = async (page: Page, target: string): Promise<string[]> => {
-        let res;
-        try {
-          res = await page.goto(target, { waitUntil: "load" });
-        } catch (err) {
-          if (/Download is starting/i.test(String(err))) {
-            skipped++;
-            return [];
-          }
-          problems.push(`${target}: ${(err as Error).message.split("\n")[0]}`);
-          return [];
-        }
-        if (!res) {
-          problems.push(`${target}: no response`);
-          return [];
-        }
-        if (res.status() >= 400) problems.push(`${target}: HTTP ${res.status()}`);
-        const type = (await res.headerValue("content-type")) ?? "";
-        if (!type.startsWith("text/html")) {
+    const visit = async (page: Page, target: string): Promise<string[]> => {
+      let res;
+      try {
+        res = await page.goto(target, { waitUntil: "load" });
+      } catch (err) {
+        if (/Download is starting/i.test(String(err))) {
           skipped++;
           return [];
         }
-        crawled++;
-        seen.add(crawlable(page.url()) ?? page.url()); // where a redirect led
-        if (res.status() < 400) {
-          const report = await axeReport(page);
-          if (report) problems.push(report);
-        }
-        const hrefs = await page.locator("a[href]:not([download])").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
-        const from = page.url();
-        return hrefs.map((h) => crawlable(h, from)).filter((h): h is string => h !== null);
-      };
+        problems.push(`${target}: ${(err as Error).message.split("\n")[0]}`);
+        return [];
+      }
+      if (!res) {
+        problems.push(`${target}: no response`);
+        return [];
+      }
+      if (res.status() >= 400) problems.push(`${target}: HTTP ${res.status()}`);
+      if (!((await res.headerValue("content-type")) ?? "").startsWith("text/html")) {
+        skipped++;
+        return [];
+      }
+      crawled++;
+      const from = page.url();
+      seen.add(crawlable(from, from) ?? from); // where a redirect led
+      if (res.status() < 400) {
+        const report = await axeReport(page);
+        if (report) problems.push(report);
+      }
+      const hrefs = await page.locator("a[href]:not([download])").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+      return hrefs.map((h) => crawlable(h, from)).filter((h): h is string => h !== null && follow(new URL(h)));
+    };
 
-      while (level.length > 0) {
-        const next: string[] = [];
-        const queue = [...level];
-        await Promise.all(
-          pages.map(async (page) => {
-            for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
-              for (const link of await visit(page, target)) {
-                if (!seen.has(link) && seen.size < MAX_PAGES) {
-                  seen.add(link);
-                  next.push(link);
-                }
+    while (level.length > 0) {
+      const next: string[] = [];
+      const queue = [...level];
+      await Promise.all(
+        pages.map(async (page) => {
+          for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
+            for (const link of await visit(page, target)) {
+              if (!seen.has(link) && seen.size < MAX_PAGES) {
+                seen.add(link);
+                next.push(link);
               }
             }
-          }),
-        );
-        level = next;
-        depth++;
-      }
+          }
+        }),
+      );
+      level = next;
+      depth++;
+    }
+    await Promise.all(pages.map((p) => p.close()));
+    const summary = `crawled ${crawled} HTML pages from ${start} (${depth} link levels, ${skipped} non-HTML links skipped${seen.size >= MAX_PAGES ? `, stopped at the cap of ${MAX_PAGES}` : ""})`;
+    return { crawled, problems, summary };
+  }
 
-      const summary = `crawled ${crawled} HTML pages (${depth} link levels, ${skipped} non-HTML links skipped${seen.size >= MAX_PAGES ? `, stopped at the cap of ${MAX_PAGES}` : ""})`;
-      console.log(`# ${summary}`);
-      t.diagnostic(summary);
-      assert.ok(crawled >= 20, `the crawl found only ${crawled} pages: links are missing`);
-      assert.equal(problems.length, 0, `${problems.length} problem${problems.length === 1 ? "" : "s"} found while crawling:\n\n${problems.join("\n\n")}`);
+  const assertClean = (r: { crawled: number; problems: string[] }, minimum: number) => {
+    assert.ok(r.crawled >= minimum, `the crawl reached only ${r.crawled} pages (expected at least ${minimum}): links are missing`);
+    assert.equal(r.problems.length, 0, `${r.problems.length} problem${r.problems.length === 1 ? "" : "s"} found while crawling:\n\n${r.problems.join("\n\n")}`);
+  };
+
+  test(`öffentlich ab /, höchstens ${MAX_PAGES} Seiten: Status < 400 und axe ohne Verstöße`, async (t) => {
+    const context = await newContext(browser);
+    try {
+      const result = await crawl(context, "/");
+      console.log(`# ${result.summary}`);
+      t.diagnostic(result.summary);
+      assertClean(result, 20);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`Verwaltungsbereich als Plattform-Administration ab /verwaltung/, höchstens ${MAX_PAGES} Seiten`, async (t) => {
+    const context = await newContext(browser);
+    try {
+      await loginAsStaff(context, ADMIN.email, ADMIN.password);
+      // Public pages are covered above; here only the staff area of the platform and of every municipality.
+      const result = await crawl(context, "/verwaltung/", (u) => /^\/([^/]+\/)?verwaltung(\/|$)/.test(u.pathname));
+      console.log(`# ${result.summary}`);
+      t.diagnostic(result.summary);
+      assertClean(result, 15);
     } finally {
       await context.close();
     }

@@ -3,6 +3,7 @@ import { GLOBAL_SCOPE, tenantScope } from "../../platform/cache/versions.js";
 import { newId } from "../../platform/ids.js";
 import { berlinDateTime } from "../../platform/clock.js";
 import { escapeHtml } from "../../platform/ui/jsx.js";
+import { absoluteUrl } from "../../platform/http/urls.js";
 import { RESERVED_SLUGS, SLUG_RE } from "../../platform/tenancy.js";
 import type { FieldErrors } from "../../platform/ui/forms.js";
 import { TenantStore, type Department, type TenantProfile, type TenantRow } from "./store.js";
@@ -284,7 +285,7 @@ export class TenantService {
           tenantId: tenant.id,
           to: tenant.accessibilityEmail,
           subject: `Neue Meldung zur Barrierefreiheit ${ref}`,
-          text: `Über das Formular „Barriere melden“ ist eine neue Meldung eingegangen.\n\nVorgangsnummer: ${ref}\n\nBitte bearbeiten Sie die Meldung im Verwaltungsbereich:\n${this.ctx.config.baseUrl}/${tenant.slug}/verwaltung/barrieren\n`,
+          text: `Über das Formular „Barriere melden“ ist eine neue Meldung eingegangen.\n\nVorgangsnummer: ${ref}\n\nBitte bearbeiten Sie die Meldung im Verwaltungsbereich:\n${absoluteUrl(this.ctx.config, tenant, "verwaltung/barrieren", { staff: true })}\n`,
           reference: ref,
         },
         trx,
@@ -296,7 +297,7 @@ export class TenantService {
             to: email,
             toName: name || undefined,
             subject: `Ihre Meldung zur Barrierefreiheit ${ref}`,
-            text: `${name ? `Guten Tag ${name},` : "Guten Tag,"}\n\nvielen Dank für Ihre Meldung. Sie ist bei der ${tenant.kind} ${tenant.name} unter der Vorgangsnummer ${ref} eingegangen. Wir melden uns so bald wie möglich, spätestens innerhalb von sechs Wochen.\n\nErklärung zur Barrierefreiheit:\n${this.ctx.config.baseUrl}/${tenant.slug}/barrierefreiheit\n\nMit freundlichen Grüßen\n${tenant.kind} ${tenant.name}\n`,
+            text: `${name ? `Guten Tag ${name},` : "Guten Tag,"}\n\nvielen Dank für Ihre Meldung. Sie ist bei der ${tenant.kind} ${tenant.name} unter der Vorgangsnummer ${ref} eingegangen. Wir melden uns so bald wie möglich, spätestens innerhalb von sechs Wochen.\n\nErklärung zur Barrierefreiheit:\n${absoluteUrl(this.ctx.config, tenant, "barrierefreiheit")}\n\nMit freundlichen Grüßen\n${tenant.kind} ${tenant.name}\n`,
             reference: ref,
           },
           trx,

@@ -194,3 +194,13 @@ test("/healthz is alive; /readyz says 503 once the database is unreachable", asy
     await own.app.close();
   }
 });
+
+test("absolute URLs come from BASE_URL or the municipality's mapped host", async () => {
+  const { absoluteUrl } = await import("./urls.js");
+  const config = { ...t.config, baseUrl: "https://rathaus.example" };
+  const plain = { id: "x", slug: "usingen", name: "Usingen", kind: "Stadt", ags: "06434011", colors: { primary: "#000000", secondary: "#000000" }, hosts: [] as string[] };
+  assert.equal(absoluteUrl(config, plain, "/kontakt"), "https://rathaus.example/usingen/kontakt");
+  assert.equal(absoluteUrl(config, { ...plain, hosts: ["www.usingen.example"] }, "kontakt"), "https://www.usingen.example/kontakt");
+  assert.equal(absoluteUrl(config, { ...plain, hosts: ["www.usingen.example"] }, "verwaltung/barrieren", { staff: true }), "https://rathaus.example/usingen/verwaltung/barrieren");
+  assert.equal(absoluteUrl(config, undefined, "verwaltung/"), "https://rathaus.example/verwaltung/");
+});
