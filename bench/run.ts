@@ -15,7 +15,8 @@
  * Exits 0 when the measurement ran, whether or not targets were met; 1 when it could not run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -122,6 +123,14 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** A short digest of src/ (paths and contents), so a result can be matched to the code it measured. */
+function sourceDigest(): string {
+  const hash = createHash("sha256");
+  const files = (readdirSync(join(repo, "src"), { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f)).sort();
+  for (const f of files) hash.update(f).update("\0").update(readFileSync(join(repo, "src", f))).update("\0");
+  return `sha256:${hash.digest("hex").slice(0, 16)} (${files.length} files)`;
 }
 
 // ---------------------------------------------------------------- HTTP helpers
@@ -308,6 +317,7 @@ interface Target {
 
 async function main(): Promise<void> {
   const started = new Date();
+  const srcDigest = sourceDigest();
   const startLoad = loadavg().map(round2);
   if (startLoad[0]! > 0.5 * cpus().length) console.log(`!! load average ${startLoad.join(" ")} on ${cpus().length} CPUs: the machine is busy, results will be noisy`);
   console.log(`bench: ${cpus().length} CPUs, Node ${process.version}; ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, warm-up ${WARMUP} s`);
@@ -432,6 +442,7 @@ async function main(): Promise<void> {
 
   const results = {
     date: started.toISOString(),
+    srcDigest,
     command: `BENCH_DURATION=${DURATION} BENCH_ROUNDS=${ROUNDS} npm run bench`,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGb: round1(totalmem() / 1024 **3), node: process.version, platform: `${process.platform} ${process.arch}` },
     settings: { connections: CONNECTIONS, pipelining: 1, durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP, latencyPercentile: "p99 (autocannon latency.p99)" },

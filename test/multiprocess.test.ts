@@ -195,11 +195,11 @@ describe("Two server processes against one database behave as one system", { tim
     const email = `inflight.${randomBytes(3).toString("hex")}@example.org`;
     const body = form({ _csrf: token, pageUrl: `/${TENANT}/`, description: "Meldung während des Herunterfahrens.", name: "Letzte Meldung", email });
 
-    // Headers and half of the body reach A over a keep-alive connection (as from a proxy); then A gets SIGTERM.
+    // A request over a keep-alive connection (as from a proxy) is being handled by A — A has
+    // asked for its body — when A gets SIGTERM.
     const agent = new Agent({ keepAlive: true });
-    const inflight = startPartialPost(agent, A.port, REPORT_PATH, body);
-    await inflight.headersSent;
-    await sleep(300);
+    const inflight = startHeldPost(agent, A.port, REPORT_PATH, body);
+    await inflight.accepted;
     assert.ok(A.proc.alive);
     A.proc.child.kill("SIGTERM");
     // Once A stops listening it is shutting down; the request is still open.
@@ -240,7 +240,6 @@ describe("Two server processes against one database behave as one system", { tim
     // Nothing went wrong on the way (pino level ≥ 50).
     for (const s of servers) assert.deepEqual(s.proc.errorLogs(), [], `${s.name} logged no errors`);
   });
-
 });
 
 // --- HTTP ------------------------------------------------------------------------------------
@@ -279,34 +278,40 @@ async function login(s: Server, email: string, password: string): Promise<string
   return sid.split(";")[0]!;
 }
 
-/** A POST whose body is sent in two parts: the first half now, the rest on finish(). */
-function startPartialPost(agent: Agent, port: number, path: string, body: string) {
+/**
+ * A POST sent with "Expect: 100-continue": `accepted` resolves when the server has answered
+ * "100 Continue", i.e. it has parsed the headers and the request is being handled; the body
+ * follows on finish().
+ */
+function startHeldPost(agent: Agent, port: number, path: string, body: string) {
   const bytes = Buffer.from(body);
-  const half = Math.floor(bytes.length / 2);
   const req = httpRequest({
     host: "127.0.0.1",
     port,
     method: "POST",
     path,
     agent,
-    headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(bytes.length) },
+    headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(bytes.length), expect: "100-continue" },
   });
-  const response = new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.once("error", reject);
     req.once("response", (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (text += d));
-      res.once("end", () => resolve({ status: res.statusCode ?? 0, body: text, connection: res.headers.connection }));
+      res.once("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
       res.once("error", reject);
     });
   });
   response.catch(() => undefined); // awaited by the caller; no unhandled rejection meanwhile
-  const headersSent = new Promise<void>((resolve, reject) => {
+  const accepted = new Promise<void>((resolve, reject) => {
     req.once("error", reject);
-    req.write(bytes.subarray(0, half), (err) => (err ? reject(err) : resolve()));
+    req.once("continue", () => resolve());
+    req.once("response", () => reject(new Error("the server answered before it asked for the body")));
   });
-  return { headersSent, response, finish: () => req.end(bytes.subarray(half)) };
+  accepted.catch(() => undefined);
+  req.flushHeaders();
+  return { accepted, response, finish: () => req.end(bytes) };
 }
 
 // --- Mail ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
  * Accessibility in a real browser (Chromium + axe-core, WCAG 2.1 A/AA as BITV 2.0 requires):
- * every kind of page, public and staff, including error states; a crawl of every page linked
- * from the start page; keyboard use; and the forms without JavaScript.
+ * every kind of page, public and staff, including error and success states; a crawl of every
+ * page linked from the start page (and of the staff area, logged in); keyboard use; and the
+ * forms without JavaScript.
  * Run with `npm run test:e2e` (scripts/run-e2e.mjs starts the server with the demo data).
  */
 import { after, before, describe, test } from "node:test";
@@ -162,6 +163,19 @@ describe("axe: Verwaltung (Demo-Plattform-Administration)", () => {
   test("Erfolgsmeldungen: Einstellungen und Gebärdensprache gespeichert", async () => {
     await checkPage(page, "/usingen/verwaltung/einstellungen?gespeichert=1");
     await checkPage(page, "/usingen/verwaltung/gebaerdensprache?gespeichert=1");
+  });
+
+  test("Gebärdensprache mit Video: Verwaltung und öffentliche Seite", async () => {
+    await open(page, "/usingen/verwaltung/gebaerdensprache");
+    // The server checks the declared type and size only; a few bytes stand in for a real video.
+    await page.getByLabel(/Videodatei/).setInputFiles({ name: "vorstellung.webm", mimeType: "video/webm", buffer: Buffer.from("1a45dfa3", "hex") });
+    const res = await submitForm(page, page.getByRole("button", { name: "Video hochladen" }));
+    assert.equal(res.status(), 200);
+    assert.match(page.url(), /gespeichert=1$/);
+    await page.getByRole("button", { name: "Video entfernen" }).waitFor();
+    await axeCheck(page);
+    await checkPage(page, "/usingen/gebaerdensprache");
+    assert.equal(await page.locator("main video").count(), 1, "the public page does not show the uploaded video");
   });
 
   test("/usingen/verwaltung/barrieren (mit der Meldung aus dem Formular-Test)", async () => {

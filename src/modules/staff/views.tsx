@@ -72,6 +72,7 @@ export function JobsPage(p: { jobs: Job[]; counts: Record<string, number>; statu
           ))}
         </ul>
       </nav>
+      {p.jobs.length === 0 ? <p className="kern-body">Keine Aufgaben in dieser Ansicht.</p> : (
       <div className="kern-table-responsive">
         <table className="kern-table kern-table--striped">
           <caption className="kern-sr-only">Hintergrundaufgaben{p.status ? `, Status ${STATUS_LABELS[p.status]}` : ""}</caption>
@@ -106,7 +107,7 @@ export function JobsPage(p: { jobs: Job[]; counts: Record<string, number>; statu
           </tbody>
         </table>
       </div>
-      {p.jobs.length === 0 ? <p className="kern-body">Keine Aufgaben in dieser Ansicht.</p> : null}
+      )}
     </Fragment>
   );
 }

@@ -47,17 +47,17 @@ export function Layout(p: LayoutProps): SafeHtml {
         </head>
         <body className={p.area === "staff" ? "area-staff" : "area-public"}>
           <a className="skip-link" href="#inhalt">Zum Inhalt springen</a>
-          <div className="kern-kopfzeile">
-            <div className="kern-container">
-              <div className="kern-kopfzeile__content">
-                <span className="kern-kopfzeile__flagge" aria-hidden="true"></span>
-                <span className="kern-kopfzeile__label">
-                  {p.area === "staff" ? `Verwaltungsbereich${t ? ` – ${siteName}` : ""}` : t ? `Offizielle Website der ${t.kind === "Gemeinde" ? "Gemeinde" : "Stadt"} ${t.name}` : "Digitales Rathaus"}
-                </span>
+          <header className="site-header">
+            <div className="kern-kopfzeile">
+              <div className="kern-container">
+                <div className="kern-kopfzeile__content">
+                  <span className="kern-kopfzeile__flagge" aria-hidden="true"></span>
+                  <span className="kern-kopfzeile__label">
+                    {p.area === "staff" ? `Verwaltungsbereich${t ? ` – ${siteName}` : ""}` : t ? `Offizielle Website der ${t.kind === "Gemeinde" ? "Gemeinde" : "Stadt"} ${t.name}` : "Digitales Rathaus"}
+                  </span>
+                </div>
               </div>
             </div>
-          </div>
-          <header className="site-header">
             <div className="kern-container site-header__inner">
               <a className="site-brand" href={p.area === "staff" && t ? `${base}verwaltung/` : base}>
                 {t ? <img src={`${base}wappen.svg`} alt="" width="40" height="48" className="site-brand__arms" /> : null}

@@ -48,7 +48,7 @@ export function ContactList(p: { contact: Contact }): SafeHtml {
 export function OpeningHoursTable(p: { hours: OpeningHours; caption: string }): SafeHtml {
   if (p.hours.entries.length === 0) return <p className="kern-body">Öffnungszeiten auf Anfrage.</p>;
   return (
-    <Fragment>
+    <div className="opening-hours-block">
       <table className="kern-table opening-hours">
         <caption className="kern-title kern-title--small">{p.caption}</caption>
         <thead className="kern-table__header">
@@ -67,6 +67,6 @@ export function OpeningHoursTable(p: { hours: OpeningHours; caption: string }): 
         </tbody>
       </table>
       {p.hours.note ? <p className="kern-body">{p.hours.note}</p> : null}
-    </Fragment>
+    </div>
   );
 }
