@@ -129,6 +129,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
 
   // 2. Web security, health, parsing, static files
   setUpSecurityHeaders(app, config);
+  // Graceful shutdown: answers sent after close() began end their keep-alive connection,
+  // so an idle pooled connection (a proxy's) cannot hold the process open.
+  let draining = false;
+  app.addHook("preClose", async () => {
+    draining = true;
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    if (draining) reply.header("connection", "close");
+  });
   app.get("/healthz", async (_req, reply) => reply.header("cache-control", "no-store").send({ status: "ok" }));
   app.get("/readyz", async (req, reply) => {
     reply.header("cache-control", "no-store");

@@ -99,9 +99,9 @@ export class CliProcess {
     return `--- ${this.name} (pid ${this.pid}, exit ${JSON.stringify(this.exit ?? "running")}) stderr ---\n${tail(this.stderr)}\n--- ${this.name} stdout ---\n${tail(this.stdout)}`;
   }
 
-  /** pino lines at level error (50) or above. */
+  /** pino lines at level error (50) or above (pino writes to stdout; stderr is read too, to be sure). */
   errorLogs(): string[] {
-    return this.stdout
+    return `${this.stdout}\n${this.stderr}`
       .split("\n")
       .filter((l) => {
         try {
