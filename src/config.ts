@@ -22,6 +22,8 @@ export interface Config {
   runJobs: boolean;
   /** how often the audit chain head is written outside the database (ms) */
   auditHeadIntervalMs: number;
+  /** the embedded test identity provider (Servicekonto simulator): on in demo mode, off otherwise unless TEST_IDP=true */
+  testIdp: boolean;
   /** Secure cookies, HSTS */
   https: boolean;
   trustProxy: boolean;
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`BASE_URL must be an absolute http(s) URL, got "${env.BASE_URL}"`);
   }
   const https = baseUrl.startsWith("https://");
+  const demo = bool(env, "DEMO", env.NODE_ENV !== "production");
   return {
     port,
     host: env.HOST || "0.0.0.0",
@@ -66,13 +69,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR || "./data"),
     baseUrl,
     logLevel: env.LOG_LEVEL || "info",
-    demo: bool(env, "DEMO", env.NODE_ENV !== "production"),
+    demo,
     secretKey: env.SECRET_KEY || undefined,
     rateLimitPerMinute: int(env, "RATE_LIMIT_PER_MINUTE", 60, 1),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || "Digitales Rathaus <no-reply@localhost>",
     runJobs: bool(env, "RUN_JOBS", true),
     auditHeadIntervalMs: int(env, "AUDIT_HEAD_INTERVAL_MS", 60_000, 100),
+    testIdp: bool(env, "TEST_IDP", demo),
     https,
     trustProxy: bool(env, "TRUST_PROXY", false),
   };
