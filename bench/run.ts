@@ -94,6 +94,12 @@ async function stop(proc: Proc, timeoutMs = 15_000): Promise<void> {
   }
 }
 
+/** A process that died under load makes every later number meaningless: stop with its exit status and output. */
+function assertAlive(proc: Proc): void {
+  if (proc.child.exitCode === null && proc.child.signalCode === null) return;
+  throw new Error(`${proc.name} (pid ${proc.pid}) died during the load (exit code ${proc.child.exitCode}, signal ${proc.child.signalCode}); last output:\n${proc.output() || "(none)"}`);
+}
+
 // Last resort: never leave a child behind, whatever happens to this process.
 process.on("exit", () => {
   for (const p of live) p.child.kill("SIGKILL");
@@ -385,6 +391,7 @@ async function main(): Promise<void> {
   if (WARMUP > 0) {
     for (const t of targets) {
       const r = await load(t.url, WARMUP, t.pid, t.underTest);
+      assertAlive(t.underTest ? sut! : base);
       if (r.rssMaxMb !== undefined) rssMaxMb = Math.max(rssMaxMb, r.rssMaxMb);
       console.log(`warm-up ${t.label.padEnd(10)} ${t.underTest ? "(server)  " : "(baseline)"} ${Math.round(r.reqPerSec)} req/s`);
     }
@@ -392,6 +399,7 @@ async function main(): Promise<void> {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const t of targets) {
       const r = await load(t.url, DURATION, t.pid, t.underTest);
+      assertAlive(t.underTest ? sut! : base);
       t.runs.push(r);
       if (r.rssMaxMb !== undefined) rssMaxMb = Math.max(rssMaxMb, r.rssMaxMb);
       const problems = r.non2xx + r.errors + r.timeouts ? `  !! non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}` : "";

@@ -69,6 +69,7 @@ test("outside demo mode there are no municipalities and no default accounts; the
     assert.equal(await p.ctx.accounts.count(), 1, "exactly the one account the CLI created");
     const row = await p.ctx.db.kysely.selectFrom("staff_accounts").selectAll().executeTakeFirstOrThrow();
     assert.equal(row.platform_admin, 1);
+    assert.equal(row.must_change_password, 1, "a generated password must be changed at the first login");
     assert.ok(await verifyPassword(password, row.password_hash));
   } finally {
     await p.close();

@@ -132,11 +132,12 @@ async function adminCommand(sub: string | undefined, args: string[]): Promise<nu
       console.error(`Fehler: Ein Konto mit der E-Mail-Adresse ${values.email} gibt es bereits.`);
       return 1;
     }
-    const id = await p.ctx.accounts.create({ email: values.email, name: values.name, password, platformAdmin: !tenant });
+    // A password shown on the console is changed at the first login.
+    const id = await p.ctx.accounts.create({ email: values.email, name: values.name, password, platformAdmin: !tenant, mustChangePassword: generated });
     if (tenant) await p.ctx.accounts.grantRole(id, tenant.id, TENANT_ADMIN_ROLE);
     await p.ctx.audit.record({ tenantId: tenant?.id ?? null, actor: { type: "system" }, action: "staff.create", object: { type: "staff-account", id }, fields: ["email", "name", "roles"] });
     console.log(`created ${tenant ? `administration account for ${tenant.name}` : "platform administrator"} ${values.email}`);
-    if (generated) console.log(`initial password (shown once, change it after the first login): ${password}`);
+    if (generated) console.log(`initial password (shown once; it must be changed at the first login): ${password}`);
     return 0;
   } catch (err) {
     if (err instanceof PasswordPolicyError) {

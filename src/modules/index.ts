@@ -1,6 +1,7 @@
 import type { ModuleManifest } from "../platform/module.js";
 import { tenantsModule } from "./tenants/index.js";
 import { staffModule } from "./staff/index.js";
+import { identityModule } from "./identity/index.js";
 
 /** The platform is built from this list, in this order (migrations, init, routes, navigation). */
-export const modules: ModuleManifest[] = [tenantsModule, staffModule];
+export const modules: ModuleManifest[] = [tenantsModule, identityModule, staffModule];

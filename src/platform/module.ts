@@ -23,6 +23,8 @@ export interface AnalyticsArea {
 export interface RoleDefinition {
   key: string;
   label: string;
+  /** granted per department (Sachbearbeitung in the Ordnungsamt), not for the whole municipality */
+  departmentScoped?: boolean;
 }
 
 export interface SeedOptions {

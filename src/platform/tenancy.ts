@@ -17,6 +17,8 @@ export interface TenantDirectory {
   all(): Tenant[];
   /** reload from the database when the content version changed (called once per request) */
   refreshIfStale(globalVersion: number): Promise<void>;
+  /** true when the directory was loaded at this global version (no reload needed) */
+  isCurrent(globalVersion: number): boolean;
 }
 
 /** First path segments that can never be a municipality's slug. */

@@ -60,7 +60,8 @@ export function csrfFrom(html: string): string {
 export function sessionCookie(res: LightMyRequestResponse): string {
   const raw = res.headers["set-cookie"];
   const all = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  const c = all.find((x) => x.startsWith("rathaus_sid="));
+  // A login that replaces a session first clears the old cookie, then sets the new one: take the last.
+  const c = all.filter((x) => x.startsWith("rathaus_sid=")).at(-1);
   if (!c) throw new Error("no session cookie set");
   return c.split(";")[0]!;
 }

@@ -3,6 +3,8 @@ import type { TrustLevel } from "../../platform/auth/trust.js";
 /** A municipality's configured citizen identity provider (BundID over SAML, a state account over OIDC). */
 export interface SamlProviderConfig {
   kind: "saml";
+  /** the embedded test system: the other fields are resolved at run time from the current BASE_URL */
+  testSystem?: boolean;
   /** IdP entity id */
   idpEntityId: string;
   /** IdP single sign-on URL (HTTP-Redirect binding) */
@@ -23,6 +25,8 @@ export interface SamlProviderConfig {
 
 export interface OidcProviderConfig {
   kind: "oidc";
+  /** the embedded test system: the other fields are resolved at run time from the current BASE_URL */
+  testSystem?: boolean;
   issuer: string;
   clientId: string;
   /** kept in the database; never logged, never rendered */

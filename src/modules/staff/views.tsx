@@ -29,7 +29,7 @@ export function LoginPage(p: { csrf: string; email: string; errors: FieldErrors;
   );
 }
 
-export function StaffOverview(p: { name: string; tenants: Tenant[]; platformAdmin: boolean }): SafeHtml {
+export function StaffOverview(p: { name: string; tenants: Tenant[]; platformAdmin: boolean; totpEnabled: boolean }): SafeHtml {
   return (
     <Fragment>
       <h1 className="kern-heading-large">Verwaltungsbereich</h1>
@@ -42,6 +42,11 @@ export function StaffOverview(p: { name: string; tenants: Tenant[]; platformAdmi
       ) : (
         <p className="kern-body">Ihrem Konto ist noch keine Kommune zugeordnet. Bitte wenden Sie sich an die Administration.</p>
       )}
+      <h2 className="kern-heading-medium">Ihr Konto</h2>
+      <ul className="tile-list">
+        <li><a className="kern-link" href="/verwaltung/konto/zwei-faktor">Zwei-Faktor-Anmeldung</a> <span className="kern-body kern-body--small">({p.totpEnabled ? "eingeschaltet" : "nicht eingeschaltet"})</span></li>
+        <li><a className="kern-link" href="/verwaltung/konto/passwort">Passwort ändern</a></li>
+      </ul>
       {p.platformAdmin ? (
         <Fragment>
           <h2 className="kern-heading-medium">Betrieb</h2>

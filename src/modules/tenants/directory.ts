@@ -28,6 +28,10 @@ export class CachedTenantDirectory implements TenantDirectory {
     return this.list;
   }
 
+  isCurrent(globalVersion: number): boolean {
+    return globalVersion === this.loadedVersion;
+  }
+
   async refreshIfStale(globalVersion: number): Promise<void> {
     if (globalVersion === this.loadedVersion) return;
     // One reload at a time; concurrent requests wait for it.

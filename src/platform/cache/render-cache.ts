@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 interface Entry {
   version: string;
   etag: string;
-  body: string;
+  /** encoded once: sending a Buffer spares the UTF-8 encoding of the page on every request */
+  body: Buffer;
   contentType: string;
   /** epoch ms after which the entry is stale (time-dependent pages); Infinity when not */
   expiresAt: number;
@@ -28,8 +29,9 @@ export class RenderCache {
   }
 
   set(key: string, version: string, body: string, contentType: string, expiresAt = Infinity): Entry {
-    const etag = `"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
-    const entry = { version, etag, body, contentType, expiresAt };
+    const encoded = Buffer.from(body, "utf8");
+    const etag = `"${createHash("sha1").update(encoded).digest("base64url").slice(0, 22)}"`;
+    const entry = { version, etag, body: encoded, contentType, expiresAt };
     if (this.entries.size >= this.maxEntries) {
       // Maps iterate in insertion order: drop the oldest.
       const oldest = this.entries.keys().next().value;

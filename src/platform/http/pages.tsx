@@ -78,17 +78,20 @@ export function sendPage(ctx: AppContext, req: FastifyRequest, reply: FastifyRep
  * Serves an anonymous GET page from the render cache (keyed by host, URL and content version,
  * with ETag/304), rendering it once per version. Visitors with a session get a fresh render.
  * `ttlMs` bounds pages whose content depends on time or that carry a stateless form token.
+ * A cache hit is answered synchronously (returns undefined): no promise on the hot path.
  */
-export async function sendCachedPage(
+export function sendCachedPage(
   ctx: AppContext,
   req: FastifyRequest,
   reply: FastifyReply,
   render: () => Promise<{ opts: PageOptions; body: Child }> | { opts: PageOptions; body: Child },
   options: { ttlMs?: number } = {},
-): Promise<FastifyReply> {
+): Promise<FastifyReply> | undefined {
   if (req.session || req.method !== "GET") {
-    const { opts, body } = await render();
-    return sendPage(ctx, req, reply, opts, body);
+    return (async () => {
+      const { opts, body } = await render();
+      return sendPage(ctx, req, reply, opts, body);
+    })();
   }
   return sendCached(ctx, req, reply, "text/html; charset=utf-8", async () => {
     const { opts, body } = await render();
@@ -96,22 +99,29 @@ export async function sendCachedPage(
   }, options);
 }
 
-/** The render cache for any anonymous GET response body (pages, feeds, theme CSS). */
-export async function sendCached(
+/** The render cache for any anonymous GET response body (pages, feeds, theme CSS). Synchronous on a hit. */
+export function sendCached(
   ctx: AppContext,
   req: FastifyRequest,
   reply: FastifyReply,
   contentType: string,
   produce: () => Promise<string> | string,
   options: { ttlMs?: number } = {},
-): Promise<FastifyReply> {
+): Promise<FastifyReply> | undefined {
   const nowMs = ctx.clock.now().getTime();
   const key = `${req.hostname}|${req.url}`;
-  let entry = ctx.cache.get(key, req.contentVersion, nowMs);
-  if (!entry) {
-    const body = await produce();
-    entry = ctx.cache.set(key, req.contentVersion, body, contentType, options.ttlMs ? nowMs + options.ttlMs : Infinity);
+  const hit = ctx.cache.get(key, req.contentVersion, nowMs);
+  if (hit) {
+    sendEntry(req, reply, hit);
+    return undefined;
   }
+  return (async () => {
+    const body = await produce();
+    return sendEntry(req, reply, ctx.cache.set(key, req.contentVersion, body, contentType, options.ttlMs ? nowMs + options.ttlMs : Infinity));
+  })();
+}
+
+function sendEntry(req: FastifyRequest, reply: FastifyReply, entry: { etag: string; body: Buffer; contentType: string }): FastifyReply {
   reply.header("etag", entry.etag).header("cache-control", "no-cache");
   if (req.headers["if-none-match"] === entry.etag) return reply.code(304).send();
   return reply.type(entry.contentType).send(entry.body);

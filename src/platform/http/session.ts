@@ -25,7 +25,8 @@ const ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 
 export interface Session {
   idHash: string;
-  kind: "staff" | "citizen" | "form";
+  /** "staff-mfa": password accepted, second factor pending; never accepted by staffOnly() */
+  kind: "staff" | "staff-mfa" | "citizen" | "form";
   staffAccountId: string | null;
   subjectId: string | null;
   csrfToken: string;
