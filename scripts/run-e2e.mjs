@@ -131,6 +131,7 @@ async function main() {
       HOST: '127.0.0.1',
       BASE_URL: baseUrl,
       DEMO: 'true',
+      RATHAUS_TX_GUARD: '1',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '10000',
       DATABASE_URL: '', // always the embedded SQLite database in the temporary directory

@@ -133,7 +133,9 @@ if (!hasFlag('--test-concurrency')) childArgs.push(`--test-concurrency=${concurr
 if (!hasFlag('--test-reporter')) childArgs.push('--test-reporter=spec');
 childArgs.push(...nodeArgs, ...files);
 
-const env = { ...process.env, TEST_DB: usePg ? 'pg' : 'sqlite' };
+// RATHAUS_TX_GUARD: the transaction guard (src/platform/db/index.ts) is on in every test and in the
+// servers the tests start.
+const env = { ...process.env, TEST_DB: usePg ? 'pg' : 'sqlite', RATHAUS_TX_GUARD: '1' };
 
 let pg = null;
 let child = null;

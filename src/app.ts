@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
@@ -68,7 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
     logger: deps.logger ?? { level: config.logLevel, redact: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'] },
     genReqId: () => randomUUID(),
     // Request lines are logged by our own hook below, and only when the level shows them.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
     // A host name mapped to a municipality serves that municipality's pages without the slug prefix.
@@ -230,13 +230,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
     checkStateChange(req).then(() => done(), done);
   });
 
-  // 6. Modules
+  // 6. Not found and errors — before any module route: Fastify binds a route to the error
+  // handler in force when the route is built, and a module that awaits register() builds early.
+  setUpErrorHandling(app, ctx);
+
+  // 7. Modules
   for (const m of modules) {
     if (m.routes) await m.routes(app, ctx);
   }
 
-  // 7. Not found and errors
-  setUpErrorHandling(app, ctx);
   return { app, ctx };
 }
 

@@ -2,6 +2,7 @@ import type { ModuleManifest } from "../platform/module.js";
 import { tenantsModule } from "./tenants/index.js";
 import { staffModule } from "./staff/index.js";
 import { identityModule } from "./identity/index.js";
+import { testIdpModule } from "./testidp/index.js";
 
 /** The platform is built from this list, in this order (migrations, init, routes, navigation). */
-export const modules: ModuleManifest[] = [tenantsModule, identityModule, staffModule];
+export const modules: ModuleManifest[] = [tenantsModule, identityModule, testIdpModule, staffModule];

@@ -70,7 +70,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     if (current && meetsTrust(current.trustLevel, required)) return reply.redirect(returnTo, 303);
     const providers = await service.citizenProviders(tenant);
     return sendPage(ctx, req, reply, { title: current ? "Erneut anmelden" : "Anmelden", tenant, breadcrumbs: [{ label: "Startseite", href: `/${tenant.slug}/` }, { label: "Anmelden" }] },
-      <LoginChooser tenant={tenant} providers={providers} csrf={csrfToken(ctx, req, `/${tenant.slug}/anmelden/`)} returnTo={returnTo} required={required} current={current?.trustLevel} />);
+      <LoginChooser tenant={tenant} providers={providers} csrfFor={(key) => csrfToken(ctx, req, `/${tenant.slug}/anmelden/${key}`)} returnTo={returnTo} required={required} current={current?.trustLevel} />);
   });
 
   app.post<PP & { Body: { weiter?: string; niveau?: string } }>("/:tenant/anmelden/:provider", { bodyLimit: 8 * 1024 }, async (req, reply) => {

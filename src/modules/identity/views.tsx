@@ -5,7 +5,7 @@ import type { Tenant } from "../../platform/tenancy.js";
 import type { CitizenAccount } from "./store.js";
 import type { IdentityProvider } from "./types.js";
 
-export function LoginChooser(p: { tenant: Tenant; providers: IdentityProvider[]; csrf: string; returnTo: string; required: TrustLevel; current?: TrustLevel | undefined }): SafeHtml {
+export function LoginChooser(p: { tenant: Tenant; providers: IdentityProvider[]; csrfFor: (providerKey: string) => string; returnTo: string; required: TrustLevel; current?: TrustLevel | undefined }): SafeHtml {
   const stepUp = p.current !== undefined;
   return (
     <Fragment>
@@ -32,7 +32,7 @@ export function LoginChooser(p: { tenant: Tenant; providers: IdentityProvider[];
           {p.providers.map((provider) => (
             <li>
               <form method="post" action={`/${p.tenant.slug}/anmelden/${provider.key}`}>
-                <CsrfField token={p.csrf} />
+                <CsrfField token={p.csrfFor(provider.key)} />
                 <input type="hidden" name="weiter" value={p.returnTo} />
                 <input type="hidden" name="niveau" value={p.required} />
                 <button type="submit" className="kern-btn kern-btn--primary">

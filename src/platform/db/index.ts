@@ -21,7 +21,7 @@ export interface Db {
   close(): Promise<void>;
   /**
    * SQLite only: a number that changes whenever another connection (another process) has
-   * committed — PRAGMA data_version through one prepared statement, about a microsecond.
+   * committed — PRAGMA data_version through one prepared statement, read once per event-loop turn.
    */
   externalChanges?: () => number;
 }
@@ -39,6 +39,10 @@ export class DatabaseUnavailableError extends Error {}
  * A query on db.kysely there would, on SQLite, wait forever for the connection the transaction
  * holds (and on PostgreSQL run outside the transaction). This guard turns that mistake into an error.
  */
+// AsyncLocalStorage switches on async hooks for every promise of the process (Node 20): worth it
+// where mistakes are caught (the test runner sets RATHAUS_TX_GUARD=1, inherited by the servers
+// tests start), too costly on the hot path of a production server (docs/benchmarks.md).
+const GUARD_ON = process.env.RATHAUS_TX_GUARD === "1" || process.env.NODE_TEST_CONTEXT !== undefined;
 const txScope = new AsyncLocalStorage<{ active: boolean }>();
 const outsideTransactionGuard: KyselyPlugin = {
   transformQuery(args) {
@@ -53,6 +57,7 @@ const outsideTransactionGuard: KyselyPlugin = {
 };
 
 async function inTransactionScope<T>(fn: () => Promise<T>): Promise<T> {
+  if (!GUARD_ON) return fn();
   const scope = { active: true };
   try {
     return await txScope.run(scope, fn);
@@ -77,6 +82,16 @@ function openSqlite(dataDir: string): Db {
   native.pragma("synchronous = NORMAL");
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }), plugins: [outsideTransactionGuard] });
   const dataVersion = native.prepare("pragma data_version").pluck();
+  // Reading data_version takes a read lock (~2 µs): read it once per event-loop turn. Requests
+  // handled in the same turn arrived together; the next turn sees another process's commit.
+  let dataVersionThisTurn: number | undefined;
+  const externalChanges = () => {
+    if (dataVersionThisTurn === undefined) {
+      dataVersionThisTurn = dataVersion.get() as number;
+      setImmediate(() => (dataVersionThisTurn = undefined));
+    }
+    return dataVersionThisTurn;
+  };
   const tx = <T>(fn: (trx: Kdb) => Promise<T>) =>
     kysely.connection().execute(async (guarded) => {
       const conn = guarded.withoutPlugins();
@@ -99,7 +114,7 @@ function openSqlite(dataDir: string): Db {
     async ping() {
       native.prepare("select 1").get();
     },
-    externalChanges: () => dataVersion.get() as number,
+    externalChanges,
     async close() {
       await kysely.destroy();
     },
