@@ -1,8 +1,14 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Tenant } from "../../platform/tenancy.js";
+import type { TrustLevel } from "../../platform/auth/trust.js";
+import type { CitizenAttributes, IdentityProvider } from "./types.js";
 import type { ModuleManifest } from "../../platform/module.js";
 import type { AppContext } from "../../platform/context.js";
 import { identityMigrations } from "./migrations.js";
 import { IdentityService, type TestSystemResolver } from "./service.js";
 import { registerIdentityRoutes } from "./routes.js";
+import { registerProviderAdminRoutes } from "./routes-admin.js";
+import { TENANT_ADMIN_ROLE } from "../../platform/auth/permissions.js";
 
 const services = new WeakMap<AppContext, IdentityService>();
 
@@ -19,6 +25,55 @@ export function registerTestSystem(ctx: AppContext, resolver: TestSystemResolver
 
 export type { IdentityProvider, SamlProviderConfig, OidcProviderConfig, CitizenAttributes, VerifiedLogin } from "./types.js";
 export type { CitizenAccount } from "./store.js";
+export { LoginError } from "./types.js";
+
+// ---- staff single sign-on: the identity module runs the protocol, the staff module decides the account ----
+
+/**
+ * What the OIDC callback of a provider with audience "staff" hands over. `ok: true` only after the
+ * complete protocol check (state of an open login request, the browser binding, code exchange with
+ * PKCE, ID Token signature, nonce, trust level); the login request is used up by then.
+ */
+export type StaffLoginOutcome =
+  | {
+      ok: true;
+      tenant: Tenant;
+      provider: IdentityProvider;
+      /** `sub` at the provider */
+      subject: string;
+      trustLevel: TrustLevel;
+      attributes: CitizenAttributes;
+      /** the signed ID Token says `email_verified: true` for exactly `attributes.email` */
+      emailVerified: boolean;
+      /** the same-site path given when the login started */
+      returnTo: string;
+    }
+  | { ok: false; tenant: Tenant; provider: IdentityProvider; reason: string; userMessage: string };
+
+/** Answers the browser at the end of a staff login (session, redirect, or a refusal page). */
+export type StaffLoginCompletion = (req: FastifyRequest, reply: FastifyReply, outcome: StaffLoginOutcome) => Promise<FastifyReply>;
+
+const staffLoginCompletions = new WeakMap<AppContext, StaffLoginCompletion>();
+
+/**
+ * The staff module registers how a staff login ends. Without a registration the callback of a
+ * staff provider answers 404 (no staff area, no staff login).
+ */
+export function registerStaffLoginCompletion(ctx: AppContext, completion: StaffLoginCompletion): void {
+  staffLoginCompletions.set(ctx, completion);
+}
+
+/** The cookie binding a pending login to the browser that started it (the same as the citizen login's, see routes.tsx). */
+export const LOGIN_BINDING_COOKIE = "rathaus_login";
+
+export function loginBindingCookie(ctx: AppContext, value: string, maxAgeSeconds: number): string {
+  return `${LOGIN_BINDING_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${ctx.config.https ? "; Secure" : ""}`;
+}
+
+/** The redirect URI of an OIDC provider (the same for both audiences; the callback dispatches). */
+export function oidcCallbackUrl(ctx: AppContext, tenant: Tenant, provider: IdentityProvider): string {
+  return `${ctx.config.baseUrl}/oidc/${tenant.slug}/${provider.key}/callback`;
+}
 
 export const identityModule: ModuleManifest = {
   name: "identity",
@@ -27,9 +82,13 @@ export const identityModule: ModuleManifest = {
     services.set(ctx, new IdentityService(ctx));
   },
   routes(app, ctx) {
-    registerIdentityRoutes(app, ctx, identityService(ctx));
+    registerIdentityRoutes(app, ctx, identityService(ctx), () => staffLoginCompletions.get(ctx));
+    registerProviderAdminRoutes(app, ctx, identityService(ctx));
   },
-  navigation: [{ label: "Mein Rathaus", path: "mein-rathaus/", area: "public", order: 95 }],
+  navigation: [
+    { label: "Mein Rathaus", path: "mein-rathaus/", area: "public", order: 95 },
+    { label: "Anmeldedienste", path: "verwaltung/anmeldedienste", area: "staff", order: 85, role: TENANT_ADMIN_ROLE },
+  ],
   analyticsAreas: [{ key: "mein-rathaus", label: "Mein Rathaus", pathPrefix: "mein-rathaus" }],
   jobs: [
     {

@@ -100,6 +100,20 @@ export class IdentityStore {
       .execute();
   }
 
+  async updateProvider(tenantId: string, id: string, patch: { label?: string; enabled?: boolean; config?: ProviderConfig; now: string }): Promise<void> {
+    await this.db.kysely
+      .updateTable("identity_providers")
+      .set({
+        ...(patch.label !== undefined ? { label: patch.label } : {}),
+        ...(patch.enabled !== undefined ? { enabled: patch.enabled ? 1 : 0 } : {}),
+        ...(patch.config !== undefined ? { config: JSON.stringify(patch.config) } : {}),
+        updated_at: patch.now,
+      })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .execute();
+  }
+
   async insertLoginRequest(r: StoredLoginRequest): Promise<void> {
     await this.db.kysely
       .insertInto("login_requests")
