@@ -10,6 +10,7 @@ import { safeReturnPath } from "../../platform/auth/guards.js";
 import { citizenOf, citizenOnly } from "../../platform/auth/citizen.js";
 import { isTrustLevel, meetsTrust, type TrustLevel } from "../../platform/auth/trust.js";
 import type { IdentityService } from "./service.js";
+import type { StaffLoginCompletion, StaffLoginOutcome } from "./index.js";
 import { LoginError, type IdentityProvider, type OidcProviderConfig, type SamlProviderConfig } from "./types.js";
 import { loadSpKeys, type SpKeys } from "./saml/keys.js";
 import { authnRequestRedirectUrl, logoutRequestRedirectUrl, spMetadataXml, verifyLoginResponse, verifyLogoutResponse, type SpEndpoints } from "./saml/sp.js";
@@ -20,7 +21,8 @@ const LOGIN_COOKIE = "rathaus_login";
 type TP = { Params: { tenant: string } };
 type PP = { Params: { tenant: string; provider: string } };
 
-export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, service: IdentityService): void {
+/** `staffLogin`: how a staff login ends (registered by the staff module); unset, staff providers have no callback here. */
+export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, service: IdentityService, staffLogin: () => StaffLoginCompletion | undefined = () => undefined): void {
   let spKeys: Promise<SpKeys> | undefined;
   const keys = () => (spKeys ??= loadSpKeys(ctx.db));
   const spEndpoints = (tenant: Tenant, provider: IdentityProvider): SpEndpoints => {
@@ -35,9 +37,9 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     req.tenant = t;
     return t;
   };
-  const providerOf = async (req: FastifyRequest<PP>, tenant: Tenant) => {
+  const providerOf = async (req: FastifyRequest<PP>, tenant: Tenant, audiences: readonly IdentityProvider["audience"][] = ["citizen"]) => {
     const p = await service.provider(tenant, req.params.provider);
-    if (!p || p.audience !== "citizen") throw notFound("Dieser Anmeldedienst");
+    if (!p || !audiences.includes(p.audience)) throw notFound("Dieser Anmeldedienst");
     return p;
   };
   const loginCookie = (value: string, maxAge: number) => `${LOGIN_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${ctx.config.https ? "; Secure" : ""}`;
@@ -142,24 +144,63 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     return reply.redirect(`/${tenant.slug}/abgemeldet`, 303);
   });
 
+  /** The provider's answer at the redirect URI, checked completely: an open login request for the state, this browser, code exchange, ID Token. */
+  const verifyOidcCallback = async (req: FastifyRequest<PP & { Querystring: { state?: string } }>, tenant: Tenant, provider: IdentityProvider) => {
+    if (provider.config.kind !== "oidc") throw new LoginError("not an OIDC provider");
+    const state = typeof req.query.state === "string" ? req.query.state : "";
+    const request = state ? await service.openRequest(tenant, provider, { state }) : undefined;
+    if (!request || !request.nonce || !request.codeVerifier) throw new LoginError("state unknown, used or expired", "Die Anmeldung ist abgelaufen oder wurde bereits verwendet. Bitte starten Sie sie erneut.");
+    service.checkBrowser(request, parseCookies(req.headers.cookie)[LOGIN_COOKIE], true);
+    const config = (await service.configOf(provider, tenant)) as OidcProviderConfig;
+    const verified = await completeAuthorization(config, {
+      redirectUri: oidcRedirectUri(tenant, provider),
+      callbackUrl: new URL(req.url, `${ctx.config.baseUrl}/`),
+      expectedState: request.state!,
+      expectedNonce: request.nonce,
+      codeVerifier: request.codeVerifier,
+      requiredTrust: request.requiredTrust,
+    });
+    return { request, verified };
+  };
+
+  /**
+   * Staff single sign-on: the protocol is done here; which staff account (if any) the subject is,
+   * the staff module decides. The login request is used up before it does (no replay).
+   */
+  const staffCallback = async (req: FastifyRequest<PP & { Querystring: { state?: string } }>, reply: FastifyReply, tenant: Tenant, provider: IdentityProvider, complete: StaffLoginCompletion) => {
+    let outcome: StaffLoginOutcome;
+    try {
+      const { request, verified } = await verifyOidcCallback(req, tenant, provider);
+      if (!(await service.store.useLoginRequest(tenant.id, request.id, ctx.clock.now().toISOString()))) {
+        throw new LoginError("login request already used", "Diese Anmeldung wurde bereits verwendet. Bitte starten Sie die Anmeldung erneut.");
+      }
+      outcome = {
+        ok: true,
+        tenant,
+        provider,
+        subject: verified.subject,
+        trustLevel: verified.trustLevel,
+        attributes: verified.attributes,
+        emailVerified: idTokenVouchesForEmail(verified.logout?.oidcIdToken, verified.attributes.email),
+        returnTo: request.returnTo,
+      };
+      reply.header("set-cookie", loginCookie("", 0));
+    } catch (err) {
+      const e = err instanceof LoginError ? err : new LoginError(`unexpected: ${(err as Error).message}`);
+      if (!(err instanceof LoginError)) req.log.error({ err }, "staff login failed unexpectedly");
+      req.log.info({ provider: provider.key, reason: e.reason }, "staff login refused");
+      outcome = { ok: false, tenant, provider, reason: e.reason, userMessage: e.userMessage };
+    }
+    return complete(req, reply, outcome);
+  };
+
   app.get<PP & { Querystring: { state?: string; code?: string; error?: string } }>("/oidc/:tenant/:provider/callback", async (req, reply) => {
     const tenant = tenantOf(req);
-    const provider = await providerOf(req, tenant);
+    const staffCompletion = staffLogin();
+    const provider = await providerOf(req, tenant, staffCompletion ? ["citizen", "staff"] : ["citizen"]);
+    if (provider.audience === "staff" && staffCompletion) return staffCallback(req, reply, tenant, provider, staffCompletion);
     try {
-      if (provider.config.kind !== "oidc") throw new LoginError("not an OIDC provider");
-      const state = typeof req.query.state === "string" ? req.query.state : "";
-      const request = state ? await service.openRequest(tenant, provider, { state }) : undefined;
-      if (!request || !request.nonce || !request.codeVerifier) throw new LoginError("state unknown, used or expired", "Die Anmeldung ist abgelaufen oder wurde bereits verwendet. Bitte starten Sie sie erneut.");
-      service.checkBrowser(request, parseCookies(req.headers.cookie)[LOGIN_COOKIE], true);
-      const config = (await service.configOf(provider, tenant)) as OidcProviderConfig;
-      const verified = await completeAuthorization(config, {
-        redirectUri: oidcRedirectUri(tenant, provider),
-        callbackUrl: new URL(req.url, `${ctx.config.baseUrl}/`),
-        expectedState: request.state!,
-        expectedNonce: request.nonce,
-        codeVerifier: request.codeVerifier,
-        requiredTrust: request.requiredTrust,
-      });
+      const { request, verified } = await verifyOidcCallback(req, tenant, provider);
       return await finish(req, reply, tenant, provider, request.id, { ...verified, loginRequestId: request.id });
     } catch (err) {
       return fail(req, reply, tenant, provider, err);
@@ -262,4 +303,19 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     const tenant = tenantOf(req);
     return sendPage(ctx, req, reply, { title: "Abgemeldet", tenant }, <InfoPage tenant={tenant} title="Sie sind abgemeldet" text="Sie haben sich vom Digitalen Rathaus abgemeldet. Schließen Sie den Browser, wenn Sie einen öffentlichen Computer benutzen." />);
   });
+}
+
+/**
+ * Does the ID Token (already verified by completeAuthorization: signature, issuer, audience,
+ * nonce) say `email_verified: true` for exactly this address? Staff accounts are linked by
+ * e-mail only on that; an address from userinfo alone, or one not marked verified, is not enough.
+ */
+function idTokenVouchesForEmail(idToken: string | undefined, email: string | undefined): boolean {
+  if (!idToken || !email) return false;
+  try {
+    const claims = JSON.parse(Buffer.from(idToken.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+    return claims.email_verified === true && typeof claims.email === "string" && claims.email.trim().toLowerCase() === email.trim().toLowerCase();
+  } catch {
+    return false;
+  }
 }

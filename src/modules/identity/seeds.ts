@@ -5,8 +5,9 @@ import { DEFAULT_STORK_MAPPING } from "../../platform/auth/trust.js";
 import { identityService } from "./index.js";
 
 /**
- * Demo mode: each municipality offers "BundID" over SAML and "Servicekonto Hessen" over OIDC,
- * both answered by the embedded test identity provider (marked as test systems).
+ * Demo mode: each municipality offers "BundID" over SAML and "Servicekonto Hessen" over OIDC to
+ * citizens, and its staff a single sign-on over OIDC ("personal"), all answered by the embedded
+ * test identity provider (marked as test systems).
  */
 export async function seed(ctx: AppContext, options: SeedOptions): Promise<void> {
   if (!options.demo) return;
@@ -32,6 +33,18 @@ export async function seed(ctx: AppContext, options: SeedOptions): Promise<void>
       audience: "citizen",
       enabled: true,
       position: 1,
+      now,
+      config: { kind: "oidc", testSystem: true, issuer: "", clientId: "", clientSecret: "", scopes: [], acrMapping: {}, defaultTrust: "basic" },
+    });
+    // Staff single sign-on: the municipality's own directory, simulated by the test IdP's staff personas.
+    await store.insertProvider({
+      id: newId(ctx.clock),
+      tenantId: tenant.id,
+      key: "personal",
+      label: "Anmeldung der Stadtverwaltung (Testsystem)",
+      audience: "staff",
+      enabled: true,
+      position: 2,
       now,
       config: { kind: "oidc", testSystem: true, issuer: "", clientId: "", clientSecret: "", scopes: [], acrMapping: {}, defaultTrust: "basic" },
     });

@@ -9,6 +9,7 @@ import type { FieldErrors } from "../../platform/ui/forms.js";
 import { LoginPage } from "./views.js";
 import { CodePage } from "./views-account.js";
 import { auditRefusal, lockMessage } from "./refusals.js";
+import { ssoChoices } from "./routes-sso.js";
 
 const CODE_PATH = "/verwaltung/anmelden/code";
 /** How long the password step stays valid while the code is asked for. */
@@ -22,13 +23,14 @@ interface PendingLogin {
 }
 
 /**
- * Staff login: password, then — when switched on — a TOTP code. Every successful step that
+ * Staff login: password, then — when switched on — a TOTP code (single sign-on through the
+ * municipality's own provider: routes-sso.tsx). Every successful step that
  * changes who the visitor is starts a new session id (no fixation). Failures are audited and
  * count towards the lock with back-off.
  */
 export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const loginPage = (req: FastifyRequest, reply: FastifyReply, email: string, errors: FieldErrors, next: string | undefined, status = 200) =>
-    sendPage(ctx, req, reply, { title: status === 200 ? "Anmeldung" : "Fehler: Anmeldung", area: "staff", status }, <LoginPage csrf={csrfToken(ctx, req, LOGIN_PATH)} email={email} errors={errors} next={next} demoHint={ctx.config.demo} />);
+  const loginPage = async (req: FastifyRequest, reply: FastifyReply, email: string, errors: FieldErrors, next: string | undefined, status = 200) =>
+    sendPage(ctx, req, reply, { title: status === 200 ? "Anmeldung" : "Fehler: Anmeldung", area: "staff", status }, <LoginPage csrf={csrfToken(ctx, req, LOGIN_PATH)} email={email} errors={errors} next={next} demoHint={ctx.config.demo} sso={await ssoChoices(ctx, req)} />);
 
   const refusalMessage = (result: LoginRefusal) =>
     result.reason === "locked" ? lockMessage(result.lockedUntil, ctx.clock.now()) : "E-Mail-Adresse oder Passwort sind nicht richtig.";

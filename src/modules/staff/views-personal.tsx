@@ -159,14 +159,16 @@ export function PersonalDetail(p: Lookup & {
       <h2 className="kern-heading-medium">Rollen in der {p.tenant.kind} {p.tenant.name}</h2>
       {m.otherTenants ? <p className="kern-body">Die Person arbeitet auch für eine andere Kommune. Hier sehen und ändern Sie nur die Rollen dieser Kommune.</p> : null}
       <ul className="kern-list">
-        {m.grants.map((g) => (
+        {m.grants.map((g, i) => (
           <li>
             <form method="post" action={`${base}/rollen/entziehen`} className="inline-form">
               <CsrfField token={p.csrf} />
               <input type="hidden" name="role" value={g.role} />
               <input type="hidden" name="departmentId" value={g.departmentId ?? ""} />
-              <span className="kern-body">{grantLabel(g, p)}</span>{" "}
-              <button type="submit" className="kern-btn kern-btn--secondary kern-btn--x-small"><span className="kern-label">Entziehen<span className="kern-sr-only">: {grantLabel(g, p)}</span></span></button>
+              <span className="kern-body" id={`rolle-${i}`}>{grantLabel(g, p)}</span>{" "}
+              {/* Named "Entziehen <role>" by aria-labelledby: a .kern-sr-only span inside would make KERN
+                  style the button as an icon-only button (32 px wide), and "Entziehen" would spill out of it. */}
+              <button type="submit" id={`rolle-${i}-entziehen`} aria-labelledby={`rolle-${i}-entziehen rolle-${i}`} className="kern-btn kern-btn--secondary kern-btn--x-small"><span className="kern-label">Entziehen</span></button>
             </form>
           </li>
         ))}

@@ -6,7 +6,15 @@ import type { Job } from "../../platform/jobs/queue.js";
 import type { AuditEntry } from "../../platform/audit/audit.js";
 import type { OutboxMail } from "../../platform/mail/mailer.js";
 
-export function LoginPage(p: { csrf: string; email: string; errors: FieldErrors; next?: string | undefined; demoHint: boolean }): SafeHtml {
+/** A municipality's single sign-on on the login page: one form posting to the start route. */
+export interface SsoChoice {
+  /** "Stadt Usingen: Anmeldung der Stadtverwaltung" */
+  label: string;
+  action: string;
+  csrf: string;
+}
+
+export function LoginPage(p: { csrf: string; email: string; errors: FieldErrors; next?: string | undefined; demoHint: boolean; sso: SsoChoice[] }): SafeHtml {
   return (
     <Fragment>
       <h1 className="kern-heading-large">Anmeldung für Mitarbeitende</h1>
@@ -25,6 +33,37 @@ export function LoginPage(p: { csrf: string; email: string; errors: FieldErrors;
         <TextField name="password" label="Passwort" type="password" error={p.errors.password} required autocomplete="current-password" />
         <SubmitButton label="Anmelden" />
       </form>
+      {p.sso.length ? (
+        <section aria-labelledby="sso-titel">
+          <h2 className="kern-heading-medium" id="sso-titel">Mit dem Konto Ihrer Kommune anmelden</h2>
+          <p className="kern-body">Hat Ihre Kommune eine zentrale Anmeldung eingerichtet, können Sie sich auch mit Ihrem dienstlichen Konto der Kommune anmelden. Den zweiten Faktor prüft dann Ihre Kommune.</p>
+          <ul className="login-providers">
+            {p.sso.map((c) => (
+              <li>
+                <form method="post" action={c.action}>
+                  <CsrfField token={c.csrf} />
+                  {p.next ? <input type="hidden" name="weiter" value={p.next} /> : null}
+                  <button type="submit" className="kern-btn kern-btn--secondary"><span className="kern-label">{c.label}</span></button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </Fragment>
+  );
+}
+
+/** A refused single sign-on: the reason in German, and the way back to the login page. */
+export function SsoRefusedPage(p: { message: string }): SafeHtml {
+  return (
+    <Fragment>
+      <h1 className="kern-heading-large">Anmeldung nicht möglich</h1>
+      <div className="kern-alert kern-alert--danger" role="alert">
+        <div className="kern-alert__header"><span className="kern-icon kern-icon--danger" aria-hidden="true"></span><h2 className="kern-title">Sie sind nicht angemeldet</h2></div>
+        <div className="kern-alert__body"><p className="kern-body">{p.message}</p></div>
+      </div>
+      <p className="kern-body"><a className="kern-link" href="/verwaltung/anmelden">Zurück zur Anmeldung</a></p>
     </Fragment>
   );
 }

@@ -6,7 +6,7 @@ import type { AppContext } from "../../platform/context.js";
 import { renderPage, sendPage } from "../../platform/http/pages.js";
 import { csrfToken } from "../../platform/http/csrf.js";
 import { INTERACTION_PREFIX, OIDC_PREFIX, clientOwner, oidcProvider, type OidcPages } from "./oidc.js";
-import { acrRank, personaByKey, type Persona } from "./personas.js";
+import { acrRank, personaByKey, PERSONAS, STAFF_PERSONAS, type Persona } from "./personas.js";
 import { LogoutConfirmPage, MessagePage, PAGE_TITLE, PersonaChooser } from "./views.js";
 
 const LEVEL_WORDS: Record<string, string> = { "urn:rathaus:loa:basic": "niedrig", "urn:rathaus:loa:substantial": "substanziell", "urn:rathaus:loa:high": "hoch" };
@@ -73,7 +73,7 @@ export async function registerOidcRoutes(app: FastifyInstance, ctx: AppContext):
     if (req.body?.aktion === "abbrechen") {
       result = { error: "access_denied", error_description: "the end-user cancelled the login at the test identity provider" };
     } else {
-      const persona = personaByKey(req.body?.persona);
+      const persona = personaByKey(req.body?.persona, { staff: await isStaffClient(ctx, details) });
       if (!persona) return chooser(ctx, req, reply, details, "Bitte wählen Sie eine Testperson aus.");
       const required = requiredAcr(details);
       result =
@@ -113,18 +113,32 @@ function requiredAcr(details: InteractionDetails): string | undefined {
   return known[0];
 }
 
-function chooser(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, details: InteractionDetails, error?: string): FastifyReply {
+/**
+ * Is the client a municipality's staff provider (audience "staff" in the identity module)? Then
+ * the staff personas are offered too; citizens' providers see the citizen personas only.
+ */
+async function isStaffClient(ctx: AppContext, details: InteractionDetails): Promise<boolean> {
+  const owner = clientOwner(ctx, typeof details.params.client_id === "string" ? details.params.client_id : "");
+  if (!owner || !ctx.modules.some((m) => m.name === "identity")) return false;
+  const { identityService } = await import("../identity/index.js");
+  const provider = await identityService(ctx).store.provider(owner.tenant.id, owner.providerKey);
+  return provider?.audience === "staff";
+}
+
+async function chooser(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, details: InteractionDetails, error?: string): Promise<FastifyReply> {
   const clientId = typeof details.params.client_id === "string" ? details.params.client_id : "";
   const owner = clientOwner(ctx, clientId);
   const required = requiredAcr(details);
   const action = `${INTERACTION_PREFIX}/${details.uid}`;
+  const staff = await isStaffClient(ctx, details);
   return sendPage(
     ctx,
     req,
     reply,
     { title: `${error ? "Fehler: " : ""}${PAGE_TITLE}: Anmeldung`, area: "public", status: error ? 400 : 200 },
     <PersonaChooser
-      protocol="ein Servicekonto (OpenID Connect)"
+      protocol={staff ? "das Konto der Verwaltung (OpenID Connect)" : "ein Servicekonto (OpenID Connect)"}
+      personas={staff ? [...STAFF_PERSONAS, ...PERSONAS] : PERSONAS}
       serviceName={owner ? `Die ${owner.tenant.kind} ${owner.tenant.name}` : `Der Dienst „${clientId}“`}
       action={action}
       csrf={csrfToken(ctx, req, action)}

@@ -88,12 +88,54 @@ export const PERSONAS: readonly Persona[] = [
   },
 ];
 
-export function personaByKey(key: unknown): Persona | undefined {
-  return PERSONAS.find((p) => p.key === key);
+/**
+ * Staff of the demo municipalities, as a town hall's own directory (Keycloak, Active Directory)
+ * would log them in: for staff single sign-on over OpenID Connect only — offered on the OIDC
+ * page when the client is a municipality's staff provider, never on the BundID page. Their
+ * addresses are those of the demo staff accounts; acr "substantial" stands for a login with a
+ * second factor at the directory.
+ */
+export const STAFF_PERSONAS: readonly Persona[] = [
+  {
+    key: "petra",
+    label: "Petra Verwaltung (Stadt Usingen)",
+    method: "Konto der Stadtverwaltung mit zweitem Faktor",
+    storkLevel: "STORK-QAA-Level-3",
+    acr: "urn:rathaus:loa:substantial",
+    trust: "substantial",
+    amr: ["pwd", "otp", "mfa"],
+    bpk2: "pV8qTz4mWc1sNe7hRy2bLu0kXa3d",
+    oidcSub: "3b0c6f6e-5d0a-4c39-9a51-7f1e2d8c4a10",
+    givenName: "Petra",
+    surname: "Verwaltung",
+    address: { street: "Wilhelmjstraße 1", postalCode: "61250", city: "Usingen", country: "DE" },
+    email: "verwaltung@usingen.example",
+  },
+  {
+    key: "nils",
+    label: "Nils Verwaltung (Stadt Neu-Anspach)",
+    method: "Konto der Stadtverwaltung mit zweitem Faktor",
+    storkLevel: "STORK-QAA-Level-3",
+    acr: "urn:rathaus:loa:substantial",
+    trust: "substantial",
+    amr: ["pwd", "otp", "mfa"],
+    bpk2: "nA5rKd8wQe2tJm6yHs9cVb1pZf4g",
+    oidcSub: "9e4d2a71-0c8b-4f36-b2d5-6a1f3e7c9b24",
+    givenName: "Nils",
+    surname: "Verwaltung",
+    address: { street: "Bahnhofstraße 26", postalCode: "61267", city: "Neu-Anspach", country: "DE" },
+    email: "verwaltung@neu-anspach.example",
+  },
+];
+
+/** A citizen persona (`staff`: a staff persona too, for a staff provider's client). */
+export function personaByKey(key: unknown, opts: { staff?: boolean } = {}): Persona | undefined {
+  return PERSONAS.find((p) => p.key === key) ?? (opts.staff ? STAFF_PERSONAS.find((p) => p.key === key) : undefined);
 }
 
+/** Any persona by its OIDC subject (the provider looks accounts up by `sub` alone). */
 export function personaBySub(sub: string): Persona | undefined {
-  return PERSONAS.find((p) => p.oidcSub === sub);
+  return PERSONAS.find((p) => p.oidcSub === sub) ?? STAFF_PERSONAS.find((p) => p.oidcSub === sub);
 }
 
 /** STORK-QAA levels in ascending order; the number is the level. */

@@ -38,12 +38,15 @@ export interface ChooserProps {
   required?: { text: string; meets(persona: Persona): boolean } | undefined;
   /** how a persona's level is named in this protocol */
   levelName(persona: Persona): string;
+  /** the personas to offer (default: the citizens) */
+  personas?: readonly Persona[] | undefined;
   error?: string | undefined;
 }
 
 /** The persona chooser: works without JavaScript; "Abbrechen" answers the service with a refusal. */
 export function PersonaChooser(p: ChooserProps): SafeHtml {
-  const first = PERSONAS[0]!.key;
+  const personas = p.personas ?? PERSONAS;
+  const first = personas[0]!.key;
   return (
     <Fragment>
       <TestSystemNotice />
@@ -66,7 +69,7 @@ export function PersonaChooser(p: ChooserProps): SafeHtml {
         <fieldset className={`kern-fieldset${p.error ? " kern-fieldset--error" : ""}`}>
           <legend className="kern-label">Testperson</legend>
           <div className="kern-fieldset__body">
-            {PERSONAS.map((persona) => {
+            {personas.map((persona) => {
               const id = `persona-${persona.key}`;
               const insufficient = p.required !== undefined && !p.required.meets(persona);
               return (
@@ -100,13 +103,13 @@ export function PersonaChooser(p: ChooserProps): SafeHtml {
           </button>
         </div>
       </form>
-      <PersonaData />
+      <PersonaData personas={personas} />
     </Fragment>
   );
 }
 
 /** What each persona's account would transmit, so testers know what to expect. */
-function PersonaData(): SafeHtml {
+function PersonaData(p: { personas: readonly Persona[] }): SafeHtml {
   return (
     <details className="testidp-persona-data">
       <summary className="kern-body">Welche Daten die Testpersonen übermitteln</summary>
@@ -122,7 +125,7 @@ function PersonaData(): SafeHtml {
             </tr>
           </thead>
           <tbody className="kern-table__body">
-            {PERSONAS.map((persona) => (
+            {p.personas.map((persona) => (
               <tr>
                 <th scope="row">{persona.organisationName ? `${persona.givenName} ${persona.surname} (${persona.organisationName})` : `${persona.givenName} ${persona.surname}`}</th>
                 <td>{persona.birthDate ? `${persona.birthDate.split("-").reverse().join(".")} in ${persona.placeOfBirth ?? "–"}` : "keine Angabe"}</td>

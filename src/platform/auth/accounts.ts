@@ -335,6 +335,33 @@ export class StaffAccounts {
       .execute();
   }
 
+  /**
+   * The account id linked to `subject` at the municipality's provider — also when the account is
+   * disabled (byExternalIdentity() hides those), so a login can tell "linked, but disabled" from
+   * "not linked yet" and never links the subject a second time.
+   */
+  async linkedAccountId(tenantId: string, providerId: string, subject: string): Promise<string | undefined> {
+    const row = await this.db.kysely
+      .selectFrom("staff_identities")
+      .select("account_id")
+      .where("tenant_id", "=", tenantId)
+      .where("provider_id", "=", providerId)
+      .where("subject", "=", subject)
+      .executeTakeFirst();
+    return row?.account_id;
+  }
+
+  /** Notes a single sign-on login on the link (the account's own last login is recordLogin()). */
+  async recordExternalLogin(tenantId: string, providerId: string, subject: string): Promise<void> {
+    await this.db.kysely
+      .updateTable("staff_identities")
+      .set({ last_login_at: this.clock.now().toISOString() })
+      .where("tenant_id", "=", tenantId)
+      .where("provider_id", "=", providerId)
+      .where("subject", "=", subject)
+      .execute();
+  }
+
   async unlinkExternalIdentity(tenantId: string, providerId: string, subject: string): Promise<void> {
     await this.db.kysely.deleteFrom("staff_identities").where("tenant_id", "=", tenantId).where("provider_id", "=", providerId).where("subject", "=", subject).execute();
   }
