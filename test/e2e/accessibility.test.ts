@@ -69,6 +69,10 @@ describe("axe: öffentliche Seiten", () => {
     "/usingen/barrierefreiheit",
     "/usingen/leichte-sprache",
     "/usingen/gebaerdensprache",
+    // citizen login (the flows through the test identity provider: login.test.ts)
+    "/usingen/anmelden",
+    "/usingen/anmelden?niveau=high&weiter=/usingen/mein-rathaus/datenauskunft",
+    "/usingen/abgemeldet",
   ];
   for (const path of paths) test(path, () => checkPage(page, path));
 
@@ -131,6 +135,11 @@ describe("axe: Verwaltung (Demo-Plattform-Administration)", () => {
     "/usingen/verwaltung/aemter",
     "/usingen/verwaltung/aemter/neu",
     "/usingen/verwaltung/gebaerdensprache",
+    "/usingen/verwaltung/personal",
+    "/usingen/verwaltung/personal/neu",
+    // own account; enrolment, code step and role changes with a fresh account: login.test.ts
+    "/verwaltung/konto/zwei-faktor",
+    "/verwaltung/konto/passwort",
   ];
   for (const path of paths) test(path, () => checkPage(page, path));
 

@@ -289,7 +289,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
           return reply.redirect(url, 303);
         }
         if (config.kind === "oidc" && data.logout.oidcIdToken) {
-          const url = await endSessionUrl(config, { idTokenHint: data.logout.oidcIdToken, postLogoutRedirectUri: `${ctx.config.baseUrl}/${tenant.slug}/` });
+          const url = await endSessionUrl(config, { idTokenHint: data.logout.oidcIdToken, postLogoutRedirectUri: `${ctx.config.baseUrl}${done}` });
           if (url) return reply.redirect(url, 303);
         }
       }

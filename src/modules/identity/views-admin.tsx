@@ -43,8 +43,9 @@ export function ProviderList(p: { tenant: Tenant; providers: IdentityProvider[];
                   <td className="kern-table__cell">
                     <form method="post" action={`${base}/${pr.id}/${pr.enabled ? "abschalten" : "einschalten"}`}>
                       <CsrfField token={p.csrf} />
-                      <button type="submit" className="kern-btn kern-btn--secondary kern-btn--x-small">
-                        <span className="kern-label">{pr.enabled ? "Abschalten" : "Einschalten"}<span className="kern-sr-only">: {pr.label}</span></span>
+                      {/* The accessible name starts with the visible word (WCAG 2.5.3); an sr-only span inside would make KERN draw an icon button. */}
+                      <button type="submit" className="kern-btn kern-btn--secondary kern-btn--x-small" aria-label={`${pr.enabled ? "Abschalten" : "Einschalten"}: ${pr.label}`}>
+                        <span className="kern-label">{pr.enabled ? "Abschalten" : "Einschalten"}</span>
                       </button>
                     </form>
                   </td>

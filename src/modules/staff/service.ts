@@ -87,6 +87,10 @@ export class StaffAdministration {
     if (accountId === actor.id && role === TENANT_ADMIN_ROLE && !actor.platformAdmin) {
       return refuse(409, "role", "Sie können sich die Administration nicht selbst entziehen. Bitten Sie eine andere Person mit dieser Rolle darum.");
     }
+    // The last role is the membership itself: without it nobody here could manage the account again.
+    if (target.value.grants.length === 1 && target.value.grants[0]!.role === role && (target.value.grants[0]!.departmentId ?? null) === dept) {
+      return refuse(409, "role", "Das ist die letzte Rolle dieser Person in Ihrer Kommune. Vergeben Sie zuerst eine andere Rolle oder deaktivieren Sie das Konto.");
+    }
     if (!(await this.ctx.accounts.revokeRole(accountId, tenantId, role, dept))) return refuse(409, "role", "Diese Rolle hat die Person nicht (mehr).");
     await this.auditRole("staff.role.revoke", actor, tenantId, accountId, role, dept);
     return { ok: true, value: undefined };

@@ -467,3 +467,26 @@ test("every registered staff route refuses: no login, a citizen's session, a pen
   assert.ok((checked.get("Neu-Anspach admin") ?? 0) >= 10, "the wrong-tenant walk covers the municipality routes");
   assert.ok((checked.get("Usingen Sachbearbeitung") ?? 0) >= 10, "the wrong-role walk covers the administration routes");
 });
+
+test("revoking a person's last role in the municipality is refused with a German message (the account would be lost to its admins)", async () => {
+  const t2 = await createTestApp();
+  try {
+    const usingen = t2.ctx.tenants.bySlug("usingen")!;
+    const id = await t2.ctx.accounts.create({ email: "einzelrolle@usingen.example", name: "Eine Rolle", password: "Einzelrolle-Test-2026" });
+    await t2.ctx.accounts.grantRole(id, usingen.id, "statistik", null);
+    const admin = DEMO_ACCOUNTS[1]!;
+    const { cookie, csrf } = await loginStaff(t2.app, admin.email, admin.password);
+    const res = await t2.app.inject({
+      method: "POST",
+      url: `/usingen/verwaltung/personal/${id}/rollen/entziehen`,
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({ _csrf: csrf, role: "statistik", departmentId: "" }).toString(),
+    });
+    assert.equal(res.statusCode, 400, "shown on the account page as a form error");
+    assert.match(res.body, /letzte Rolle/);
+    const members = await t2.ctx.accounts.listForTenant(usingen.id);
+    assert.ok(members.some((m) => m.id === id), "still a member");
+  } finally {
+    await t2.close();
+  }
+});

@@ -142,7 +142,7 @@ export function JobsPage(p: { jobs: Job[]; counts: Record<string, number>; statu
                   {j.status === "failed" ? (
                     <form method="post" action={`/verwaltung/aufgaben/${j.id}/wiederholen`}>
                       <CsrfField token={p.csrf} />
-                      <button type="submit" className="kern-btn kern-btn--secondary kern-btn--x-small"><span className="kern-label">Erneut versuchen<span className="kern-sr-only">: {j.type}</span></span></button>
+                      <button type="submit" className="kern-btn kern-btn--secondary kern-btn--x-small" aria-label={`Erneut versuchen: ${j.type}`}><span className="kern-label">Erneut versuchen</span></button>
                     </form>
                   ) : "–"}
                 </td>

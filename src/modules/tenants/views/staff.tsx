@@ -176,7 +176,7 @@ export function BarrierReportsPage(p: { tenant: TenantProfile; reports: BarrierR
               {r.status === "neu" ? (
                 <form method="post" action={`/${p.tenant.slug}/verwaltung/barrieren/${r.id}/erledigt`}>
                   <CsrfField token={p.csrf} />
-                  <button type="submit" className="kern-btn kern-btn--secondary kern-btn--x-small"><span className="kern-label">Als erledigt markieren<span className="kern-sr-only">: {r.reference}</span></span></button>
+                  <button type="submit" className="kern-btn kern-btn--secondary kern-btn--x-small" aria-label={`Als erledigt markieren: ${r.reference}`}><span className="kern-label">Als erledigt markieren</span></button>
                 </form>
               ) : null}
             </div>
