@@ -1,5 +1,5 @@
 import { h, Fragment, type SafeHtml } from "../../platform/ui/jsx.js";
-import { CsrfField, ErrorSummary, SubmitButton, SuccessAlert, TextArea, TextField } from "../../platform/ui/forms.js";
+import { CsrfField, ErrorSummary, SelectField, SubmitButton, SuccessAlert, TextArea, TextField } from "../../platform/ui/forms.js";
 import { TRUST_LABELS, DEFAULT_STORK_MAPPING } from "../../platform/auth/trust.js";
 import type { Tenant } from "../../platform/tenancy.js";
 import type { IdentityProvider } from "./types.js";
@@ -65,19 +65,6 @@ export function ProviderList(p: { tenant: Tenant; providers: IdentityProvider[];
 
 const TRUST_OPTIONS = (["basic", "substantial", "high"] as const).map((v) => ({ value: v, label: TRUST_LABELS[v] }));
 
-function Select(p: { name: string; label: string; value: string; options: { value: string; label: string }[]; error?: string | undefined }): SafeHtml {
-  return (
-    <div className={`kern-form-input${p.error ? " kern-form-input--error" : ""}`}>
-      <label className="kern-label" htmlFor={p.name}>{p.label}</label>
-      {p.error ? <p className="kern-error" id={`${p.name}-fehler`}><span className="kern-body">{p.error}</span></p> : null}
-      <div className="kern-form-input__select-wrapper">
-        <select className="kern-form-input__select" id={p.name} name={p.name} aria-describedby={p.error ? `${p.name}-fehler` : undefined}>
-          {p.options.map((o) => <option value={o.value} selected={o.value === p.value}>{o.label}</option>)}
-        </select>
-      </div>
-    </div>
-  );
-}
 
 export function ProviderForm(p: { tenant: Tenant; kind: "saml" | "oidc"; provider?: IdentityProvider | undefined; values: Record<string, string>; errors: Record<string, string>; csrf: string }): SafeHtml {
   const v = p.values;
@@ -94,7 +81,7 @@ export function ProviderForm(p: { tenant: Tenant; kind: "saml" | "oidc"; provide
         {p.provider ? null : (
           <Fragment>
             <TextField name="key" label="Kurzname für die Adresse" hint="Kleinbuchstaben, Ziffern und Bindestriche, z. B. bundid" value={v.key} error={e.key} required maxlength={50} />
-            <Select name="audience" label="Wer meldet sich damit an?" value={v.audience ?? "citizen"} options={[{ value: "citizen", label: AUDIENCE.citizen! }, { value: "staff", label: AUDIENCE.staff! }]} />
+            <SelectField name="audience" label="Wer meldet sich damit an?" value={v.audience ?? "citizen"} options={[{ value: "citizen", label: AUDIENCE.citizen! }, { value: "staff", label: AUDIENCE.staff! }]} />
           </Fragment>
         )}
         {p.kind === "saml" ? (
@@ -108,7 +95,7 @@ export function ProviderForm(p: { tenant: Tenant; kind: "saml" | "oidc"; provide
             <fieldset className="kern-fieldset">
               <legend className="kern-label">Vertrauensniveaus</legend>
               {Object.keys(DEFAULT_STORK_MAPPING).map((level) => (
-                <Select name={`trust-${level}`} label={level} value={v[`trust-${level}`] ?? DEFAULT_STORK_MAPPING[level]!} options={TRUST_OPTIONS} error={e[`trust-${level}`]} />
+                <SelectField name={`trust-${level}`} label={level} value={v[`trust-${level}`] ?? DEFAULT_STORK_MAPPING[level]!} options={TRUST_OPTIONS} error={e[`trust-${level}`]} />
               ))}
             </fieldset>
           </Fragment>
@@ -118,7 +105,7 @@ export function ProviderForm(p: { tenant: Tenant; kind: "saml" | "oidc"; provide
             <TextField name="clientId" label="Client-ID" value={v.clientId} error={e.clientId} required />
             <TextField name="clientSecret" label="Client-Secret" type="password" hint={p.provider ? "Leer lassen, um das bisherige Secret zu behalten." : undefined} error={e.clientSecret} required={!p.provider} autocomplete="off" />
             <TextArea name="acrMapping" label="Zuordnung der acr-Werte" hint="Eine Zeile je Wert, z. B. „urn:eidas:loa:high = high“; erlaubt sind basic, substantial und high." value={v.acrMapping} error={e.acrMapping} rows={4} />
-            <Select name="defaultTrust" label="Vertrauensniveau, wenn kein bekannter acr-Wert kommt" value={v.defaultTrust ?? "basic"} options={TRUST_OPTIONS} error={e.defaultTrust} />
+            <SelectField name="defaultTrust" label="Vertrauensniveau, wenn kein bekannter acr-Wert kommt" value={v.defaultTrust ?? "basic"} options={TRUST_OPTIONS} error={e.defaultTrust} />
           </Fragment>
         )}
         <SubmitButton label="Speichern" />

@@ -5,95 +5,17 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
-import { loadConfig, type Config } from "../../config.js";
-import { buildApp, migrationSets } from "../../app.js";
-import { seedAll } from "../../server.js";
-import { migrate } from "../../platform/db/migrate.js";
-import { ManualClock } from "../../platform/clock.js";
-import type { AppContext } from "../../platform/context.js";
 import type { Tenant } from "../../platform/tenancy.js";
-import { createTestDatabase, type TestDatabase } from "../../test-support/db.js";
+import { startListeningApp, TestBrowser, type ListeningTestApp } from "../../test-support/listening-app.js";
 import { DEMO_ACCOUNTS } from "../tenants/seeds.js";
 import { identityService } from "../identity/index.js";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-interface Fixture {
-  app: FastifyInstance;
-  ctx: AppContext;
-  base: string;
-  database: TestDatabase;
-  close(): Promise<void>;
-}
+type Fixture = ListeningTestApp;
+const startApp = (): Promise<Fixture> => startListeningApp();
 
-async function startApp(): Promise<Fixture> {
-  const database = await createTestDatabase();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const config: Config = {
-    ...loadConfig({ DATA_DIR: database.dataDir, DEMO: "true", PORT: String(port), BASE_URL: base } as NodeJS.ProcessEnv),
-    databaseUrl: database.databaseUrl,
-    rateLimitPerMinute: 10_000,
-    testIdp: true,
-  };
-  // a clock far from the wall clock: protocol timestamps must not depend on it
-  const clock = new ManualClock("2031-03-03T12:00:00Z");
-  await migrate(database.db, migrationSets(), clock);
-  const { app, ctx } = await buildApp({ config, db: database.db, clock, logger: false });
-  await seedAll(ctx, { demo: true });
-  await app.listen({ port, host: "127.0.0.1" });
-  return {
-    app,
-    ctx,
-    base,
-    database,
-    async close() {
-      await ctx.jobs.stop();
-      await app.close();
-      await database.dispose();
-    },
-  };
-}
-
-/** fetch with a cookie jar and without following redirects, like a browser step by step */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  get(url: string): Promise<Response> {
-    return this.send(url, {});
-  }
-
-  post(url: string, fields: Record<string, string>): Promise<Response> {
-    return this.send(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
-  }
-
-  private async send(url: string, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(url.startsWith("http") ? url : `${this.base}${url}`, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(";")[0]!;
-      const i = pair.indexOf("=");
-      const name = pair.slice(0, i);
-      const value = pair.slice(i + 1);
-      if (value === "" || /max-age=0(;|$)/i.test(c) || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-}
+const Browser = TestBrowser;
+type Browser = TestBrowser;
 
 const decodeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 

@@ -1,5 +1,5 @@
 import { h, Fragment, type SafeHtml } from "../../platform/ui/jsx.js";
-import { CsrfField, ErrorSummary, SubmitButton, SuccessAlert, TextField, type FieldErrors } from "../../platform/ui/forms.js";
+import { CsrfField, ErrorSummary, SubmitButton, SuccessAlert, TextField, type FieldErrors, SelectField } from "../../platform/ui/forms.js";
 import { formatDateTime } from "../../platform/clock.js";
 import type { RoleDefinition } from "../../platform/module.js";
 import type { RoleGrant, TenantStaffEntry } from "../../platform/auth/accounts.js";
@@ -17,32 +17,12 @@ function grantLabel(g: RoleGrant, l: Lookup): string {
   return `${role} (${l.departments.find((d) => d.id === g.departmentId)?.name ?? "Amt gelöscht"})`;
 }
 
-function Select(p: { name: string; label: string; hint?: string; error?: string | undefined; value: string; options: { value: string; label: string }[] }): SafeHtml {
-  const described = [p.hint ? `${p.name}-hinweis` : "", p.error ? `${p.name}-fehler` : ""].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={`kern-form-input${p.error ? " kern-form-input--error" : ""}`}>
-      <label className="kern-label" htmlFor={p.name}>{p.label}</label>
-      {p.hint ? <div className="kern-hint" id={`${p.name}-hinweis`}>{p.hint}</div> : null}
-      {p.error ? (
-        <p className="kern-error" id={`${p.name}-fehler`} role="alert">
-          <span className="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true"></span>
-          <span className="kern-body">{p.error}</span>
-        </p>
-      ) : null}
-      <div className="kern-form-input__select-wrapper">
-        <select className={`kern-form-input__select${p.error ? " kern-form-input__select--error" : ""}`} id={p.name} name={p.name} aria-describedby={described} aria-invalid={p.error ? "true" : undefined}>
-          {p.options.map((o) => <option value={o.value} selected={o.value === p.value}>{o.label}</option>)}
-        </select>
-      </div>
-    </div>
-  );
-}
 
 function RoleFields(p: Lookup & { values: Record<string, string>; errors: FieldErrors }): SafeHtml {
   return (
     <Fragment>
-      <Select name="role" label="Rolle" value={p.values.role ?? ""} error={p.errors.role} options={[{ value: "", label: "Bitte wählen" }, ...p.roles.map((r) => ({ value: r.key, label: r.departmentScoped ? `${r.label} (für ein Amt)` : r.label }))]} />
-      <Select
+      <SelectField name="role" label="Rolle" value={p.values.role ?? ""} error={p.errors.role} options={[{ value: "", label: "Bitte wählen" }, ...p.roles.map((r) => ({ value: r.key, label: r.departmentScoped ? `${r.label} (für ein Amt)` : r.label }))]} />
+      <SelectField
         name="departmentId"
         label="Amt"
         hint="Nötig für Rollen „für ein Amt“; bei anderen Rollen leer lassen, dann gilt die Rolle für die ganze Kommune."

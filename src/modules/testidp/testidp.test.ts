@@ -5,20 +5,13 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type AddressInfo } from "node:net";
 import { createHash, createPublicKey, randomBytes, verify } from "node:crypto";
 import { inflateRawSync } from "node:zlib";
 import selfsigned from "selfsigned";
 import { SAML, ValidateInResponseTo, type Profile } from "@node-saml/node-saml";
-import type { FastifyInstance } from "fastify";
-import { loadConfig, type Config } from "../../config.js";
-import { buildApp, migrationSets } from "../../app.js";
-import { seedAll } from "../../server.js";
-import { migrate } from "../../platform/db/migrate.js";
-import { ManualClock } from "../../platform/clock.js";
-import type { AppContext } from "../../platform/context.js";
+import type { Config } from "../../config.js";
 import type { ModuleManifest } from "../../platform/module.js";
-import { createTestDatabase, type TestDatabase } from "../../test-support/db.js";
+import { startListeningApp, TestBrowser, type ListeningTestApp } from "../../test-support/listening-app.js";
 import { modules as defaultModules } from "../index.js";
 import { testIdpModule, testIdpOidcProviderConfig, testIdpSamlProviderConfig } from "./index.js";
 import { certificateBody } from "./keys.js";
@@ -26,16 +19,6 @@ import { BUNDID_OIDS } from "./saml-idp.js";
 
 const TEST_SYSTEM = "Testsystem – keine echte Anmeldung";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------
 // a service provider's metadata, served where the platform's SP serves its own
@@ -53,74 +36,15 @@ const testSpModule: ModuleManifest = {
   },
 };
 
-interface Fixture {
-  app: FastifyInstance;
-  ctx: AppContext;
-  base: string;
-  database: TestDatabase;
-  close(): Promise<void>;
-}
+type Fixture = ListeningTestApp;
 
-async function startApp(overrides: Partial<Config> = {}, listen = true): Promise<Fixture> {
-  const database = await createTestDatabase();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const config: Config = {
-    ...loadConfig({ DATA_DIR: database.dataDir, DEMO: "true", PORT: String(port), BASE_URL: base } as NodeJS.ProcessEnv),
-    databaseUrl: database.databaseUrl,
-    rateLimitPerMinute: 10_000,
-    testIdp: true,
-    ...overrides,
-  };
+function startApp(overrides: Partial<Config> = {}, listen = true): Promise<Fixture> {
   const modules = [...defaultModules.filter((m) => m.name !== testIdpModule.name), testIdpModule, testSpModule];
-  // a clock far from the wall clock: protocol timestamps must not depend on it
-  const clock = new ManualClock("2031-03-03T12:00:00Z");
-  await migrate(database.db, migrationSets(modules), clock);
-  const { app, ctx } = await buildApp({ config, db: database.db, clock, modules, logger: false });
-  await seedAll(ctx, { demo: true });
-  if (listen) await app.listen({ port, host: "127.0.0.1" });
-  else await app.ready();
-  return {
-    app,
-    ctx,
-    base,
-    database,
-    async close() {
-      await ctx.jobs.stop();
-      await app.close();
-      await database.dispose();
-    },
-  };
+  return startListeningApp({ overrides, modules, listen });
 }
 
-/** fetch with a cookie jar and without following redirects, like a browser step by step */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  async get(url: string): Promise<Response> {
-    return this.send(url, {});
-  }
-
-  async post(url: string, fields: Record<string, string>): Promise<Response> {
-    return this.send(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
-  }
-
-  private async send(url: string, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(url.startsWith("http") ? url : `${this.base}${url}`, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(";")[0]!;
-      const i = pair.indexOf("=");
-      const name = pair.slice(0, i);
-      const value = pair.slice(i + 1);
-      if (value === "" || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-}
+const Browser = TestBrowser;
+type Browser = TestBrowser;
 
 const decodeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
@@ -703,6 +627,6 @@ describe("with the identity module (the platform's own SP and RP)", { skip: !def
     assertTestSystemPage(confirm, "logout confirmation");
     res = await browser.post(logoutFormAction(confirm), { xsrf: field(confirm, "xsrf"), logout: "yes" });
     assert.equal(res.status, 303);
-    assert.equal(res.headers.get("location"), `${t.base}/usingen/`);
+    assert.equal(res.headers.get("location"), `${t.base}/usingen/abgemeldet`);
   });
 });

@@ -100,6 +100,24 @@ export function TextArea(p: FieldProps & { rows?: number }): SafeHtml {
   );
 }
 
+export function SelectField(p: FieldProps & { value: string; options: { value: string; label: string }[] }): SafeHtml {
+  return (
+    <FieldFrame {...p} required>
+      <div className="kern-form-input__select-wrapper">
+        <select
+          className={`kern-form-input__select${p.error ? " kern-form-input__select--error" : ""}`}
+          id={p.name}
+          name={p.name}
+          aria-describedby={describedBy(p)}
+          aria-invalid={p.error ? "true" : undefined}
+        >
+          {p.options.map((o) => <option value={o.value} selected={o.value === p.value}>{o.label}</option>)}
+        </select>
+      </div>
+    </FieldFrame>
+  );
+}
+
 export function CsrfField(props: { token: string }): SafeHtml {
   return <input type="hidden" name="_csrf" value={props.token} />;
 }
