@@ -115,3 +115,16 @@ test("invalid configuration is refused with a clear message", { timeout: 60_000 
   assert.equal(res.code, 1);
   assert.match(res.stderr, /configuration error: PORT must be an integer/);
 });
+
+test("services validate: the shipped definitions pass; a broken file is refused with its problems and exit code 1", { timeout: 60_000 }, async () => {
+  const ok = await rathaus(["services", "validate"]);
+  assert.equal(ok.code, 0, ok.stderr);
+  const m = /(\d+) of (\d+) service definitions valid/.exec(ok.stdout);
+  assert.ok(m && m[1] === m[2] && Number(m[1]) >= 1, ok.stdout);
+  const bad = join(database.dataDir, "kaputt.json");
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(bad, JSON.stringify({ id: "kaputt", version: 1 }));
+  const res = await rathaus(["services", "validate", bad]);
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /must have required property 'title'/);
+});

@@ -19,6 +19,7 @@ const HELP = `rathaus – Digitales Rathaus
                                         create a staff account: platform admin, or the
                                         administration of one municipality with --tenant
   rathaus audit verify                  check the audit log's hash chain and head file
+  rathaus services validate [FILE…]     check service definitions (default: definitions/services/)
 
 Configuration comes from the environment (PORT, HOST, DATABASE_URL, DATA_DIR, BASE_URL, LOG_LEVEL, …; see README).`;
 
@@ -48,6 +49,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case "tenant":
       return tenantCommand(sub, rest);
+    case "services":
+      if (sub === "validate") return validateServices(rest);
+      break;
     case "admin":
       return adminCommand(sub, rest);
     case "audit": {
@@ -71,6 +75,34 @@ async function main(argv: string[]): Promise<number> {
   }
   console.error(`unknown command: ${argv.join(" ")}\n\n${HELP}`);
   return 2;
+}
+
+async function validateServices(files: string[]): Promise<number> {
+  const { loadDefinitions, validateDefinition } = await import("./modules/services/definitions.js");
+  const { readFileSync } = await import("node:fs");
+  const results: { file: string; problems: string[] }[] = [];
+  let count = 0;
+  if (files.length === 0) {
+    const loaded = loadDefinitions();
+    count = loaded.definitions.length + loaded.problems.length;
+    results.push(...loaded.problems);
+  } else {
+    for (const file of files) {
+      count++;
+      try {
+        const p = validateDefinition(JSON.parse(readFileSync(file, "utf8")));
+        if (p.length) results.push({ file, problems: p });
+      } catch (err) {
+        results.push({ file, problems: [`cannot read: ${(err as Error).message}`] });
+      }
+    }
+  }
+  for (const r of results) {
+    console.error(`${r.file}:`);
+    for (const p of r.problems) console.error(`  - ${p}`);
+  }
+  console.log(`${count - results.length} of ${count} service definitions valid`);
+  return results.length ? 1 : 0;
 }
 
 async function tenantCommand(sub: string | undefined, args: string[]): Promise<number> {
