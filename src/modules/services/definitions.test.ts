@@ -57,3 +57,34 @@ test("semantic checks: duplicate ids, rules on unknown fields, missing code list
 test("rule variables are found in nested JSON Logic", () => {
   assert.deepEqual(logicVariables({ and: [{ "==": [{ var: "a" }, 1] }, { in: ["x", { var: ["b", []] }] }, { "!": { var: "c.d" } }] }), ["a", "b", "c.d"]);
 });
+
+test("every shipped definition can be completed with valid answers (both branches of every choice), and its summary lists them", async () => {
+  const { completeWithExamples } = await import("../../test-support/form-filler.js");
+  const { summarise } = await import("./form/engine.js");
+  const { definitions } = loadDefinitions();
+  for (const def of definitions) {
+    for (const choice of ["first", "last"] as const) {
+      const r = completeWithExamples(def, "2026-11-27", choice);
+      assert.deepEqual(r.errors, [], `${def.id} (${choice}): ${JSON.stringify(r.errors)}`);
+      assert.ok(r.steps.length >= 1);
+      const rows = summarise(def, r.answers).flatMap((s) => s.rows);
+      assert.ok(rows.length >= 3, `${def.id}: the summary shows the answers`);
+    }
+  }
+});
+
+test("the catalogue content meets the issue's depth: at least 35 services, 5 in each of the five named areas, and enough rules, uploads, repeatable groups and prefill", () => {
+  const { definitions } = loadDefinitions();
+  assert.ok(definitions.length >= 35, `${definitions.length} services`);
+  for (const area of ["meldewesen", "pass-ausweis", "ordnungsamt", "friedhof", "abfall"]) {
+    assert.ok(definitions.filter((d) => d.area === area).length >= 5, `at least 5 services in ${area}`);
+  }
+  const uses = (pred: (d: ServiceDefinition) => boolean) => definitions.filter(pred).length;
+  const fieldsOf = (d: ServiceDefinition) => allFields(d);
+  assert.ok(uses((d) => d.steps.some((s) => s.visibleIf) || fieldsOf(d).some((f) => f.visibleIf || typeof f.required === "object")) >= 10, "rules");
+  assert.ok(uses((d) => fieldsOf(d).some((f) => f.type === "file")) >= 10, "uploads");
+  assert.ok(uses((d) => fieldsOf(d).some((f) => f.repeat)) >= 5, "repeatable groups");
+  assert.ok(uses((d) => fieldsOf(d).some((f) => f.prefill)) >= 10, "prefill");
+  const leika = definitions.map((d) => d.leikaKey);
+  assert.equal(new Set(leika).size, leika.length, "every service has its own LeiKa key");
+});
