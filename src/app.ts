@@ -16,6 +16,7 @@ import { platformMigrations } from "./platform/migrations.js";
 import { JobQueue, jobMigrations } from "./platform/jobs/queue.js";
 import { AuditLog, auditJobs, auditMigrations } from "./platform/audit/audit.js";
 import { Mailer, mailJobs, mailMigrations } from "./platform/mail/mailer.js";
+import { searchMigrations } from "./platform/search/index.js";
 import { LocalDiskStorage } from "./platform/storage/storage.js";
 import { ContentVersions, GLOBAL_SCOPE, tenantScope } from "./platform/cache/versions.js";
 import { RenderCache } from "./platform/cache/render-cache.js";
@@ -50,6 +51,7 @@ export function migrationSets(modules: ModuleManifest[] = defaultModules): Migra
     { owner: "platform.jobs", migrations: jobMigrations },
     { owner: "platform.audit", migrations: auditMigrations },
     { owner: "platform.mail", migrations: mailMigrations },
+    { owner: "platform.search", migrations: searchMigrations },
     ...modules.map((m) => ({ owner: m.name, migrations: m.migrations })),
   ];
 }

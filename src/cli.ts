@@ -20,6 +20,11 @@ const HELP = `rathaus – Digitales Rathaus
                                         administration of one municipality with --tenant
   rathaus audit verify                  check the audit log's hash chain and head file
   rathaus services validate [FILE…]     check service definitions (default: definitions/services/)
+  rathaus services list --tenant SLUG [--json]
+                                        a municipality's catalogue: id, version, title, area, enabled
+  rathaus services export ID [--version N] [--out FILE]
+                                        one definition as stored, as one JSON file (EfA reuse)
+  rathaus services import FILE          store a definition from another installation as a new version
 
 Configuration comes from the environment (PORT, HOST, DATABASE_URL, DATA_DIR, BASE_URL, LOG_LEVEL, …; see README).`;
 
@@ -51,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       return tenantCommand(sub, rest);
     case "services":
       if (sub === "validate") return validateServices(rest);
-      break;
+      return servicesCommand(sub, rest);
     case "admin":
       return adminCommand(sub, rest);
     case "audit": {
@@ -103,6 +108,21 @@ async function validateServices(files: string[]): Promise<number> {
   }
   console.log(`${count - results.length} of ${count} service definitions valid`);
   return results.length ? 1 : 0;
+}
+
+async function servicesCommand(sub: string | undefined, args: string[]): Promise<number> {
+  const { servicesCli, SERVICES_USAGE } = await import("./modules/services/cli.js");
+  if (sub !== "list" && sub !== "export" && sub !== "import") {
+    console.error(SERVICES_USAGE);
+    return 2;
+  }
+  // Only errors on the console: `services export` writes the definition to stdout.
+  const p = await openPlatform({ logger: { level: "error" }, seed: false });
+  try {
+    return await servicesCli(p.ctx, sub, args, { out: (line) => console.log(line), err: (line) => console.error(line) });
+  } finally {
+    await p.close();
+  }
 }
 
 async function tenantCommand(sub: string | undefined, args: string[]): Promise<number> {

@@ -3,6 +3,7 @@ import { tenantsModule } from "./tenants/index.js";
 import { staffModule } from "./staff/index.js";
 import { identityModule } from "./identity/index.js";
 import { testIdpModule } from "./testidp/index.js";
+import { servicesModule } from "./services/index.js";
 
 /** The platform is built from this list, in this order (migrations, init, routes, navigation). */
-export const modules: ModuleManifest[] = [tenantsModule, identityModule, testIdpModule, staffModule];
+export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, testIdpModule, staffModule];

@@ -4,25 +4,8 @@
  * "## " or "### " is a heading; lines starting with "- " form a list; [label](https://…)
  * or [label](/path) is a link; everything else is a paragraph. No HTML is ever interpreted.
  */
-export interface OpeningHours {
-  /** e.g. [{ days: "Montag bis Freitag", hours: "8:00–12:00 Uhr" }, …] */
-  entries: { days: string; hours: string }[];
-  /** free remark, e.g. "Termine nach Vereinbarung" */
-  note?: string;
-}
-
-export interface Contact {
-  phone: string;
-  fax?: string;
-  email: string;
-  website?: string;
-}
-
-export interface PostalAddress {
-  street: string;
-  postalCode: string;
-  city: string;
-}
+import type { Contact, OpeningHours, PostalAddress } from "../../platform/contact.js";
+export type { Contact, OpeningHours, PostalAddress };
 
 export interface DepartmentSeed {
   /** stable key within the municipality, lowercase a-z0-9-, used in URLs */

@@ -3,7 +3,7 @@ import { RathausText } from "../../../platform/ui/rathaus-text.js";
 import { CsrfField, ErrorSummary, SubmitButton, SuccessAlert, TextArea, TextField, type FieldErrors } from "../../../platform/ui/forms.js";
 import type { NavEntry } from "../../../platform/module.js";
 import type { Department, TenantProfile } from "../store.js";
-import { AddressBlock, ContactList, OpeningHoursTable } from "./parts.js";
+import { AddressBlock, ContactList, OpeningHoursTable } from "../../../platform/ui/contact.js";
 
 export function MunicipalityList(p: { tenants: TenantProfile[] }): SafeHtml {
   return (

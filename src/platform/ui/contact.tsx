@@ -1,5 +1,5 @@
-import { h, Fragment, type SafeHtml } from "../../../platform/ui/jsx.js";
-import type { Contact, OpeningHours, PostalAddress } from "../seed-types.js";
+import { h, Fragment, type SafeHtml } from "./jsx.js";
+import type { Contact, OpeningHours, PostalAddress } from "../contact.js";
 
 export function AddressBlock(p: { name?: string; address: PostalAddress; room?: string | null }): SafeHtml {
   return (
