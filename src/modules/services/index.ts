@@ -2,7 +2,7 @@ import type { AnalyticsArea, ModuleManifest } from "../../platform/module.js";
 import type { AppContext } from "../../platform/context.js";
 import { TENANT_ADMIN_ROLE } from "../../platform/auth/accounts.js";
 import { serviceMigrations } from "./migrations.js";
-import { ServiceCatalogue } from "./service.js";
+import { ServiceCatalogue, REINDEX_JOB } from "./service.js";
 import { loadDefinitions } from "./definitions.js";
 import { AREA_LABELS } from "./labels.js";
 import { registerPublicRoutes } from "./routes-public.js";
@@ -57,5 +57,14 @@ export const servicesModule: ModuleManifest = {
   get analyticsAreas() {
     return (areasMemo ??= analyticsAreas());
   },
+  jobs: [
+    {
+      type: REINDEX_JOB,
+      async handler(payload, { ctx }) {
+        const { tenantId } = payload as { tenantId: string };
+        await serviceCatalogue(ctx).reindex(tenantId);
+      },
+    },
+  ],
   seeds: () => import("./seeds.js"),
 };

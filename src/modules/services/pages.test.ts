@@ -180,3 +180,28 @@ test("every enabled service page renders with a sound structure (one h1, heading
     }
   }
 });
+
+test("search: German word forms find the municipality's enabled services; a disabled service drops out after the reindex job", async () => {
+  const { serviceCatalogue } = await import("./index.js");
+  const s = await createTestApp();
+  try {
+    const page = await s.app.inject({ url: "/usingen/dienste/suche?q=Sperrm%C3%BCll" });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /href="\/usingen\/dienste\/sperrmuell-anmelden"/);
+    for (const q of ["Meldebescheinigungen", "hunde anmelden", "Muell"]) {
+      const hits = await serviceCatalogue(s.ctx).search(s.ctx.tenants.bySlug("usingen")!.id, q);
+      assert.ok(hits.length > 0, `"${q}" finds something`);
+    }
+    const none = await s.app.inject({ url: "/usingen/dienste/suche?q=Raumschiff" });
+    assert.match(none.body, /Keine Treffer für „Raumschiff“/);
+    const usingen = s.ctx.tenants.bySlug("usingen")!;
+    await serviceCatalogue(s.ctx).setEnabled(usingen.id, "sperrmuell-anmelden", false, { type: "staff", id: "test" });
+    await s.ctx.jobs.runDue();
+    const after = await serviceCatalogue(s.ctx).search(usingen.id, "Sperrmüll");
+    assert.ok(!after.some((h) => h.id === "sperrmuell-anmelden"), "disabled services are not found");
+    const other = await serviceCatalogue(s.ctx).search(s.ctx.tenants.bySlug("neu-anspach")!.id, "Sperrmüll");
+    assert.ok(other.some((h) => h.id === "sperrmuell-anmelden"), "Neu-Anspach still offers it");
+  } finally {
+    await s.close();
+  }
+});

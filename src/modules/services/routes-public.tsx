@@ -6,7 +6,7 @@ import { sendCachedPage } from "../../platform/http/pages.js";
 import { notFound } from "../../platform/http/errors.js";
 import type { ServiceCatalogue } from "./service.js";
 import { AREA_LABELS, LIFE_SITUATION_LABELS } from "./labels.js";
-import { CatalogueIndex, ServiceGroupPage, ServicePage } from "./views/public.js";
+import { CatalogueIndex, SearchResults, ServiceGroupPage, ServicePage } from "./views/public.js";
 
 type P = { Params: { tenant: string } };
 const has = (o: Record<string, string>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
@@ -61,6 +61,18 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, cata
       return {
         opts: { title: `Lebenslage ${label}`, tenant: t, breadcrumbs: crumbs(t, `Lebenslage: ${label}`) },
         body: <ServiceGroupPage tenant={t} title={`Lebenslage: ${label}`} intro={`Online-Dienste der ${t.kind} ${t.name}, die Sie in der Lebenslage „${label}“ brauchen können.`} services={services} />,
+      };
+    }),
+  );
+
+  app.get<P & { Querystring: { q?: string } }>("/:tenant/dienste/suche", (req, reply) =>
+    sendCachedPage(ctx, req, reply, async () => {
+      const t = tenantOf(req);
+      const q = typeof req.query.q === "string" ? req.query.q.trim().slice(0, 200) : "";
+      const hits = q ? await catalogue.search(t.id, q) : [];
+      return {
+        opts: { title: q ? `Suche: ${q}` : "Leistungen suchen", tenant: t, breadcrumbs: [{ label: "Startseite", href: `/${t.slug}/` }, { label: "Online-Dienste", href: `/${t.slug}/dienste/` }, { label: "Suche" }] },
+        body: <SearchResults tenant={t} q={q} hits={hits} />,
       };
     }),
   );

@@ -34,6 +34,7 @@ export async function seed(ctx: AppContext, options: SeedOptions): Promise<void>
     }
     if (created) {
       await ctx.versions.bump(tenantScope(tenant.id));
+      await catalogue.reindex(tenant.id);
       ctx.log.info({ tenant: slug, services: created }, "demo services enabled");
     }
   }

@@ -4,7 +4,11 @@ import type { FieldErrors } from "../../platform/ui/forms.js";
 import { tenantService, type Department } from "../tenants/index.js";
 import { loadDefinitions, validateDefinition, type LoadedDefinitions, type ServiceDefinition } from "./definitions.js";
 import { ServiceStore, type DefinitionSource } from "./store.js";
-import { parseEuro, formatEuro } from "./labels.js";
+import { parseEuro, formatEuro, AREA_LABELS, LIFE_SITUATION_LABELS } from "./labels.js";
+import { SearchIndex, type SearchHit } from "../../platform/search/index.js";
+
+/** The job that brings a municipality's catalogue into the search index (after every change). */
+export const REINDEX_JOB = "services.reindexSearch";
 
 export type Fee = ServiceDefinition["fees"][number];
 
@@ -189,6 +193,41 @@ export class ServiceCatalogue {
     return tenants.departmentFor(tenantId, s.definition.responsibilityKey);
   }
 
+  /** Puts the municipality's enabled services into the search index and takes the others out. */
+  async reindex(tenantId: string): Promise<number> {
+    const tenant = this.ctx.tenants.byId(tenantId);
+    if (!tenant) return 0;
+    const search = new SearchIndex({ db: this.ctx.db, clock: this.ctx.clock });
+    let indexed = 0;
+    for (const s of await this.municipalServices(tenantId)) {
+      if (!s.enabled) {
+        await search.remove(tenantId, "service", s.id);
+        continue;
+      }
+      const d = s.effective;
+      await search.upsert({
+        tenantId,
+        type: "service",
+        id: d.id,
+        title: d.title,
+        keywords: [...(d.keywords ?? []), AREA_LABELS[d.area] ?? d.area, ...(d.lifeSituations ?? []).map((l) => LIFE_SITUATION_LABELS[l] ?? l)],
+        body: `${d.summary}\n\n${d.description}`,
+        url: `/${tenant.slug}/dienste/${d.id}`,
+      });
+      indexed++;
+    }
+    return indexed;
+  }
+
+  /** Later, through the job queue: exactly one process does it. */
+  async scheduleReindex(tenantId: string): Promise<void> {
+    await this.ctx.jobs.enqueue(REINDEX_JOB, { tenantId }, { tenantId });
+  }
+
+  search(tenantId: string, q: string): Promise<SearchHit[]> {
+    return new SearchIndex({ db: this.ctx.db, clock: this.ctx.clock }).query(tenantId, q, { types: ["service"], limit: 30 });
+  }
+
   async setEnabled(tenantId: string, serviceId: string, enabled: boolean, actor: Actor): Promise<boolean> {
     if (!(await this.municipalService(tenantId, serviceId))) return false;
     await this.ctx.db.tx(async (trx) => {
@@ -197,6 +236,7 @@ export class ServiceCatalogue {
       await this.ctx.versions.bump(tenantScope(tenantId), trx);
     });
     await this.ctx.audit.record({ tenantId, actor, action: enabled ? "service.enable" : "service.disable", object: { type: "service", id: serviceId }, fields: ["enabled"] });
+    await this.scheduleReindex(tenantId);
     return true;
   }
 
@@ -234,6 +274,7 @@ export class ServiceCatalogue {
       await this.ctx.versions.bump(tenantScope(tenantId), trx);
     });
     await this.ctx.audit.record({ tenantId, actor, action: "service.settings.update", object: { type: "service", id: serviceId }, fields: changed.map((k) => `overrides.${k}`) });
+    await this.scheduleReindex(tenantId);
     return { ok: true, value: undefined };
   }
 

@@ -35,8 +35,9 @@ export function CatalogueIndex(p: { tenant: Tenant; services: ServiceDefinition[
     <Fragment>
       <h1 className="kern-heading-large">Digitales Rathaus: Online-Dienste der {t.kind} {t.name}</h1>
       <p className="kern-body kern-body--large">
-        Hier stellen Sie Anträge online, ohne Papier und meist ohne Besuch im Rathaus. Wählen Sie einen Bereich oder eine Lebenslage.
+        Alle Leistungen des Rathauses: was Sie dafür brauchen, was es kostet und wer zuständig ist. Wählen Sie einen Bereich oder eine Lebenslage, oder suchen Sie.
       </p>
+      <SearchForm tenant={t} q="" />
       {p.services.length === 0 ? <p className="kern-body">Die {t.kind} {t.name} bietet noch keine Online-Dienste an.</p> : null}
       {situations.length > 0 ? (
         <section aria-labelledby="lebenslagen">
@@ -209,4 +210,43 @@ export function ServicePage(p: { tenant: Tenant; service: ServiceDefinition; dep
 function formatIsoDate(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   return m ? `${m[3]}.${m[2]}.${m[1]}` : iso;
+}
+
+export function SearchForm(p: { tenant: Tenant; q: string }): SafeHtml {
+  return (
+    <form method="get" action={`${base(p.tenant)}suche`} className="service-search" role="search" aria-label="Online-Dienste durchsuchen">
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="q">Leistung suchen</label>
+        <div className="kern-hint" id="q-hinweis">Zum Beispiel „Sperrmüll“, „Hund anmelden“ oder „Meldebescheinigung“</div>
+        <input className="kern-form-input__input" type="search" id="q" name="q" value={p.q} maxlength={200} aria-describedby="q-hinweis" />
+      </div>
+      <button type="submit" className="kern-btn kern-btn--primary"><span className="kern-label">Suchen</span></button>
+    </form>
+  );
+}
+
+export function SearchResults(p: { tenant: Tenant; q: string; hits: { title: string; url: string; excerpt: string }[] }): SafeHtml {
+  return (
+    <Fragment>
+      <h1 className="kern-heading-large">Leistungen suchen</h1>
+      <SearchForm tenant={p.tenant} q={p.q} />
+      {p.q ? (
+        <section aria-labelledby="treffer">
+          <h2 className="kern-heading-medium" id="treffer">{p.hits.length === 0 ? `Keine Treffer für „${p.q}“` : `${p.hits.length} ${p.hits.length === 1 ? "Treffer" : "Treffer"} für „${p.q}“`}</h2>
+          {p.hits.length === 0 ? (
+            <p className="kern-body">Versuchen Sie ein anderes Wort, oder sehen Sie sich <a className="kern-link" href={base(p.tenant)}>alle Online-Dienste</a> an.</p>
+          ) : (
+            <ul className="search-results">
+              {p.hits.map((hit) => (
+                <li>
+                  <a className="kern-link" href={hit.url}>{hit.title}</a>
+                  <p className="kern-body kern-body--small">{hit.excerpt}</p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+    </Fragment>
+  );
 }
