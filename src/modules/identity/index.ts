@@ -26,6 +26,8 @@ export function registerTestSystem(ctx: AppContext, resolver: TestSystemResolver
 export type { IdentityProvider, SamlProviderConfig, OidcProviderConfig, CitizenAttributes, VerifiedLogin } from "./types.js";
 export type { CitizenAccount } from "./store.js";
 export { LoginError } from "./types.js";
+/** The OIDC client, for the staff module's single sign-on start. */
+export { authorizationRedirectUrl, oidcLoginParameters } from "./oidc/rp.js";
 
 // ---- staff single sign-on: the identity module runs the protocol, the staff module decides the account ----
 
@@ -63,12 +65,7 @@ export function registerStaffLoginCompletion(ctx: AppContext, completion: StaffL
   staffLoginCompletions.set(ctx, completion);
 }
 
-/** The cookie binding a pending login to the browser that started it (the same as the citizen login's, see routes.tsx). */
-export const LOGIN_BINDING_COOKIE = "rathaus_login";
-
-export function loginBindingCookie(ctx: AppContext, value: string, maxAgeSeconds: number): string {
-  return `${LOGIN_BINDING_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${ctx.config.https ? "; Secure" : ""}`;
-}
+export { LOGIN_BINDING_COOKIE, loginBindingCookie } from "./login-cookie.js";
 
 /** The redirect URI of an OIDC provider (the same for both audiences; the callback dispatches). */
 export function oidcCallbackUrl(ctx: AppContext, tenant: Tenant, provider: IdentityProvider): string {

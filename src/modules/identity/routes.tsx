@@ -11,13 +11,13 @@ import { citizenOf, citizenOnly } from "../../platform/auth/citizen.js";
 import { isTrustLevel, meetsTrust, type TrustLevel } from "../../platform/auth/trust.js";
 import type { IdentityService } from "./service.js";
 import type { StaffLoginCompletion, StaffLoginOutcome } from "./index.js";
+import { LOGIN_BINDING_COOKIE, loginBindingCookie } from "./login-cookie.js";
 import { LoginError, type IdentityProvider, type OidcProviderConfig, type SamlProviderConfig } from "./types.js";
 import { loadSpKeys, type SpKeys } from "./saml/keys.js";
 import { authnRequestRedirectUrl, logoutRequestRedirectUrl, spMetadataXml, verifyLoginResponse, verifyLogoutResponse, type SpEndpoints } from "./saml/sp.js";
 import { authorizationRedirectUrl, completeAuthorization, endSessionUrl, oidcLoginParameters } from "./oidc/rp.js";
 import { DataExportPage, DeleteAccountPage, InfoPage, LoginChooser, LoginFailed, MeinRathaus } from "./views.js";
 
-const LOGIN_COOKIE = "rathaus_login";
 type TP = { Params: { tenant: string } };
 type PP = { Params: { tenant: string; provider: string } };
 
@@ -42,7 +42,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     if (!p || !audiences.includes(p.audience)) throw notFound("Dieser Anmeldedienst");
     return p;
   };
-  const loginCookie = (value: string, maxAge: number) => `${LOGIN_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${ctx.config.https ? "; Secure" : ""}`;
+  const loginCookie = (value: string, maxAge: number) => loginBindingCookie(ctx, value, maxAge);
 
   const fail = async (req: FastifyRequest, reply: FastifyReply, tenant: Tenant, provider: IdentityProvider | undefined, err: unknown) => {
     const e = err instanceof LoginError ? err : new LoginError(`unexpected: ${(err as Error).message}`);
@@ -124,7 +124,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
         consumeAssertion: (id, notOnOrAfter) => service.consumeAssertion(id, notOnOrAfter),
       });
       const request = await service.openRequest(tenant, provider, { id: login.loginRequestId });
-      if (request) service.checkBrowser(request, parseCookies(req.headers.cookie)[LOGIN_COOKIE], false);
+      if (request) service.checkBrowser(request, parseCookies(req.headers.cookie)[LOGIN_BINDING_COOKIE], false);
       return await finish(req, reply, tenant, provider, login.loginRequestId, login);
     } catch (err) {
       return fail(req, reply, tenant, provider, err);
@@ -150,7 +150,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     const state = typeof req.query.state === "string" ? req.query.state : "";
     const request = state ? await service.openRequest(tenant, provider, { state }) : undefined;
     if (!request || !request.nonce || !request.codeVerifier) throw new LoginError("state unknown, used or expired", "Die Anmeldung ist abgelaufen oder wurde bereits verwendet. Bitte starten Sie sie erneut.");
-    service.checkBrowser(request, parseCookies(req.headers.cookie)[LOGIN_COOKIE], true);
+    service.checkBrowser(request, parseCookies(req.headers.cookie)[LOGIN_BINDING_COOKIE], true);
     const config = (await service.configOf(provider, tenant)) as OidcProviderConfig;
     const verified = await completeAuthorization(config, {
       redirectUri: oidcRedirectUri(tenant, provider),

@@ -8,16 +8,17 @@ import { notFound } from "../../platform/http/errors.js";
 import { PASSWORD_CHANGE_PATH, safeReturnPath } from "../../platform/auth/guards.js";
 import { meetsTrust, type TrustLevel } from "../../platform/auth/trust.js";
 import {
+  authorizationRedirectUrl,
   identityService,
   loginBindingCookie,
   LoginError,
   oidcCallbackUrl,
+  oidcLoginParameters,
   registerStaffLoginCompletion,
   type IdentityProvider,
   type OidcProviderConfig,
   type StaffLoginOutcome,
 } from "../identity/index.js";
-import { authorizationRedirectUrl, oidcLoginParameters } from "../identity/oidc/rp.js";
 import { lockMessage } from "./refusals.js";
 import { SsoRefusedPage, type SsoChoice } from "./views.js";
 

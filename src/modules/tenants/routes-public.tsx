@@ -40,16 +40,20 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, serv
     }),
   );
 
-  app.get<TenantParams>("/:tenant/wappen.svg", async (req, reply) => {
-    const t = await profileOf(req);
+  // Assets on every page: the municipality comes from the in-memory directory, the profile is read only on a cache miss.
+  app.get<TenantParams>("/:tenant/wappen.svg", (req, reply) => {
+    if (!req.tenant) throw notFound("Diese Kommune");
     // An SVG opened directly must never run anything, whatever it contains.
     reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
-    return sendCached(ctx, req, reply, "image/svg+xml; charset=utf-8", () => t.coatOfArmsSvg);
+    return sendCached(ctx, req, reply, "image/svg+xml; charset=utf-8", async () => (await profileOf(req)).coatOfArmsSvg);
   });
 
-  app.get<TenantParams>("/:tenant/theme.css", async (req, reply) => {
-    const t = await profileOf(req);
-    return sendCached(ctx, req, reply, "text/css; charset=utf-8", () => themeCss(t.colors.primary, t.colors.secondary));
+  app.get<TenantParams>("/:tenant/theme.css", (req, reply) => {
+    if (!req.tenant) throw notFound("Diese Kommune");
+    return sendCached(ctx, req, reply, "text/css; charset=utf-8", async () => {
+      const t = await profileOf(req);
+      return themeCss(t.colors.primary, t.colors.secondary);
+    });
   });
 
   app.get<TenantParams>("/:tenant/kontakt", (req, reply) =>
