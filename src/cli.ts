@@ -25,6 +25,9 @@ const HELP = `rathaus – Digitales Rathaus
   rathaus services export ID [--version N] [--out FILE]
                                         one definition as stored, as one JSON file (EfA reuse)
   rathaus services import FILE          store a definition from another installation as a new version
+  rathaus services import-xdf FILE [--codelist FILE]… [--area KEY] [--out FILE]
+                                        draft definition from an XDatenfelder 2.0/3.0 schema (FIM);
+                                        notes for the author on stderr
 
 Configuration comes from the environment (PORT, HOST, DATABASE_URL, DATA_DIR, BASE_URL, LOG_LEVEL, …; see README).`;
 
@@ -56,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       return tenantCommand(sub, rest);
     case "services":
       if (sub === "validate") return validateServices(rest);
+      if (sub === "import-xdf") return importXdfCommand(rest);
       return servicesCommand(sub, rest);
     case "admin":
       return adminCommand(sub, rest);
@@ -108,6 +112,56 @@ async function validateServices(files: string[]): Promise<number> {
   }
   console.log(`${count - results.length} of ${count} service definitions valid`);
   return results.length ? 1 : 0;
+}
+
+async function importXdfCommand(args: string[]): Promise<number> {
+  const usage = "usage: rathaus services import-xdf FILE [--codelist FILE]… [--area KEY] [--out FILE]";
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { codelist: { type: "string", multiple: true }, area: { type: "string" }, out: { type: "string" } } });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    console.error(usage);
+    return 2;
+  }
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const { basename } = await import("node:path");
+  const { importXdf } = await import("./modules/services/xdf.js");
+  const read = (file: string): string | undefined => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (err) {
+      console.error(`Fehler: Die Datei ${file} kann nicht gelesen werden (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+      return undefined;
+    }
+  };
+  const file = positionals[0]!;
+  const xml = read(file);
+  if (xml === undefined) return 1;
+  const codelists: string[] = [];
+  for (const c of values.codelist ?? []) {
+    const text = read(c);
+    if (text === undefined) return 1;
+    codelists.push(text);
+  }
+  let result;
+  try {
+    result = importXdf(xml, { codelists, fileName: basename(file), area: values.area });
+  } catch (err) {
+    console.error(`Fehler: ${(err as Error).message}`);
+    return 1;
+  }
+  for (const note of result.notes) console.error(`Hinweis: ${note}`);
+  const json = `${JSON.stringify(result.definition, null, 2)}\n`;
+  if (values.out) {
+    writeFileSync(values.out, json);
+    console.error(`Entwurf ${result.definition.id} geschrieben: ${values.out}`);
+  } else process.stdout.write(json);
+  return 0;
 }
 
 async function servicesCommand(sub: string | undefined, args: string[]): Promise<number> {
