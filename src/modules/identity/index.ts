@@ -65,12 +65,8 @@ export function registerStaffLoginCompletion(ctx: AppContext, completion: StaffL
   staffLoginCompletions.set(ctx, completion);
 }
 
-export { LOGIN_BINDING_COOKIE, loginBindingCookie } from "./login-cookie.js";
+export { LOGIN_BINDING_COOKIE, loginBindingCookie, oidcCallbackUrl } from "./login-binding.js";
 
-/** The redirect URI of an OIDC provider (the same for both audiences; the callback dispatches). */
-export function oidcCallbackUrl(ctx: AppContext, tenant: Tenant, provider: IdentityProvider): string {
-  return `${ctx.config.baseUrl}/oidc/${tenant.slug}/${provider.key}/callback`;
-}
 
 export const identityModule: ModuleManifest = {
   name: "identity",

@@ -11,7 +11,7 @@ import { citizenOf, citizenOnly } from "../../platform/auth/citizen.js";
 import { isTrustLevel, meetsTrust, type TrustLevel } from "../../platform/auth/trust.js";
 import type { IdentityService } from "./service.js";
 import type { StaffLoginCompletion, StaffLoginOutcome } from "./index.js";
-import { LOGIN_BINDING_COOKIE, loginBindingCookie } from "./login-cookie.js";
+import { LOGIN_BINDING_COOKIE, loginBindingCookie, oidcCallbackUrl } from "./login-binding.js";
 import { LoginError, type IdentityProvider, type OidcProviderConfig, type SamlProviderConfig } from "./types.js";
 import { loadSpKeys, type SpKeys } from "./saml/keys.js";
 import { authnRequestRedirectUrl, logoutRequestRedirectUrl, spMetadataXml, verifyLoginResponse, verifyLogoutResponse, type SpEndpoints } from "./saml/sp.js";
@@ -29,7 +29,6 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     const base = `${ctx.config.baseUrl}/saml/${tenant.slug}/${provider.key}`;
     return { entityId: `${base}/metadata`, acsUrl: `${base}/acs`, sloUrl: `${base}/slo` };
   };
-  const oidcRedirectUri = (tenant: Tenant, provider: IdentityProvider) => `${ctx.config.baseUrl}/oidc/${tenant.slug}/${provider.key}/callback`;
   const tenantOf = (req: FastifyRequest): Tenant => {
     const slug = (req.params as { tenant?: string }).tenant;
     const t = req.tenant ?? (slug ? ctx.tenants.bySlug(slug) : undefined);
@@ -92,7 +91,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
         const oidc = oidcLoginParameters();
         const start = await service.startLogin(tenant, provider, { returnTo, requiredTrust: required, oidc });
         browserToken = start.browserToken;
-        url = await authorizationRedirectUrl(config as OidcProviderConfig, { redirectUri: oidcRedirectUri(tenant, provider), state: oidc.state, nonce: oidc.nonce, codeVerifier: oidc.codeVerifier, requiredTrust: required });
+        url = await authorizationRedirectUrl(config as OidcProviderConfig, { redirectUri: oidcCallbackUrl(ctx, tenant, provider), state: oidc.state, nonce: oidc.nonce, codeVerifier: oidc.codeVerifier, requiredTrust: required });
       }
       req.log.info({ provider: provider.key, required }, "citizen login started");
       reply.header("set-cookie", loginCookie(browserToken, 15 * 60));
@@ -153,7 +152,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     service.checkBrowser(request, parseCookies(req.headers.cookie)[LOGIN_BINDING_COOKIE], true);
     const config = (await service.configOf(provider, tenant)) as OidcProviderConfig;
     const verified = await completeAuthorization(config, {
-      redirectUri: oidcRedirectUri(tenant, provider),
+      redirectUri: oidcCallbackUrl(ctx, tenant, provider),
       callbackUrl: new URL(req.url, `${ctx.config.baseUrl}/`),
       expectedState: request.state!,
       expectedNonce: request.nonce,
