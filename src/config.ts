@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { parseClamdAddress } from "./platform/storage/virus-scan.js";
 
 /** Typed configuration from the environment, validated once at start (see README, "Konfiguration"). */
 export interface Config {
@@ -27,6 +28,8 @@ export interface Config {
   /** Secure cookies, HSTS */
   https: boolean;
   trustProxy: boolean;
+  /** ClamAV daemon that scans uploads: unix socket path or tcp://host:port; undefined = no virus scan */
+  clamd: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +65,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const https = baseUrl.startsWith("https://");
   const demo = bool(env, "DEMO", env.NODE_ENV !== "production");
+  const clamd = env.CLAMD || undefined;
+  if (clamd && !parseClamdAddress(clamd)) {
+    throw new ConfigError(`CLAMD must be a unix socket path (e.g. /run/clamav/clamd.ctl) or tcp://host:port, got "${clamd}"`);
+  }
   return {
     port,
     host: env.HOST || "0.0.0.0",
@@ -79,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testIdp: bool(env, "TEST_IDP", demo),
     https,
     trustProxy: bool(env, "TRUST_PROXY", false),
+    clamd,
   };
 }
