@@ -30,6 +30,8 @@ export interface Config {
   trustProxy: boolean;
   /** ClamAV daemon that scans uploads: unix socket path or tcp://host:port; undefined = no virus scan */
   clamd: string | undefined;
+  /** days an anonymous application draft is kept before it is deleted (ANONYMOUS_DRAFT_DAYS, default 30) */
+  anonymousDraftDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditHeadIntervalMs: int(env, "AUDIT_HEAD_INTERVAL_MS", 60_000, 100),
     testIdp: bool(env, "TEST_IDP", demo),
     https,
+    anonymousDraftDays: int(env, "ANONYMOUS_DRAFT_DAYS", 30, 1, 365),
     trustProxy: bool(env, "TRUST_PROXY", false),
     clamd,
   };

@@ -43,6 +43,8 @@ export interface ModuleManifest {
   init?(ctx: AppContext): void | Promise<void>;
   routes?(app: FastifyInstance, ctx: AppContext): void | Promise<void>;
   navigation?: NavEntry[];
+  /** links on the citizen's "Mein Rathaus" page; `path` relative to the municipality */
+  accountLinks?: { label: string; path: string; description: string }[];
   analyticsAreas?: AnalyticsArea[];
   roles?: RoleDefinition[];
   jobs?: JobDefinition[];

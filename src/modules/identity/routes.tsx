@@ -225,7 +225,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     if (!a) return reply.redirect(`/${req.params.tenant}/anmelden`, 303);
     const provider = await service.store.providerById(a.tenant.id, a.account.providerId);
     return sendPage(ctx, req, reply, { title: "Mein Rathaus", tenant: a.tenant, breadcrumbs: crumbs(a.tenant) },
-      <MeinRathaus tenant={a.tenant} account={a.account} provider={provider} csrf={req.session!.csrfToken} errors={{}} values={a.account.contact} saved={req.query.gespeichert === "1"} />);
+      <MeinRathaus tenant={a.tenant} account={a.account} provider={provider} csrf={req.session!.csrfToken} errors={{}} values={a.account.contact} saved={req.query.gespeichert === "1"} links={ctx.modules.flatMap((m) => m.accountLinks ?? [])} />);
   });
   app.get<TP>("/:tenant/mein-rathaus", async (req, reply) => reply.redirect(`/${req.params.tenant}/mein-rathaus/`, 301));
 
@@ -237,7 +237,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, se
     const provider = await service.store.providerById(a.tenant.id, a.account.providerId);
     const values = { email: String(req.body?.email ?? ""), phone: String(req.body?.phone ?? "") };
     return sendPage(ctx, req, reply, { title: "Fehler: Mein Rathaus", tenant: a.tenant, breadcrumbs: crumbs(a.tenant), status: 400 },
-      <MeinRathaus tenant={a.tenant} account={a.account} provider={provider} csrf={req.session!.csrfToken} errors={result.errors} values={values} saved={false} />);
+      <MeinRathaus tenant={a.tenant} account={a.account} provider={provider} csrf={req.session!.csrfToken} errors={result.errors} values={values} saved={false} links={ctx.modules.flatMap((m) => m.accountLinks ?? [])} />);
   });
 
   // Personal data leaves the town hall only after a login with a high trust level (online ID card).

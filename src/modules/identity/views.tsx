@@ -75,7 +75,7 @@ const ATTRIBUTE_LABELS: [string, (a: CitizenAccount["attributes"]) => string | u
   ["Postfach im Servicekonto", (a) => (a.postboxHandle ? "vorhanden" : undefined)],
 ];
 
-export function MeinRathaus(p: { tenant: Tenant; account: CitizenAccount; provider: IdentityProvider | undefined; csrf: string; errors: Record<string, string>; values: { email?: string; phone?: string }; saved: boolean }): SafeHtml {
+export function MeinRathaus(p: { tenant: Tenant; account: CitizenAccount; provider: IdentityProvider | undefined; csrf: string; errors: Record<string, string>; values: { email?: string; phone?: string }; saved: boolean; links: { label: string; path: string; description: string }[] }): SafeHtml {
   const a = p.account.attributes;
   const base = `/${p.tenant.slug}/mein-rathaus`;
   return (
@@ -84,6 +84,11 @@ export function MeinRathaus(p: { tenant: Tenant; account: CitizenAccount; provid
       <ErrorSummary errors={p.errors} />
       {p.saved ? <SuccessAlert title="Ihre Angaben wurden gespeichert." /> : null}
       <p className="kern-body kern-body--large">Angemeldet mit {p.provider?.label ?? "Servicekonto"} · Vertrauensniveau: {TRUST_LABELS[p.account.trustLevel]}</p>
+      {p.links.length ? (
+        <ul className="kern-list account-links">
+          {p.links.map((l) => <li><a className="kern-link" href={`/${p.tenant.slug}/${l.path}`}>{l.label}</a> – {l.description}</li>)}
+        </ul>
+      ) : null}
       <section aria-labelledby="daten">
         <h2 className="kern-heading-medium" id="daten">Ihre Daten aus dem Servicekonto</h2>
         <p className="kern-body">Diese Angaben bestätigt Ihr Servicekonto. Ändern können Sie sie nur dort; bei der nächsten Anmeldung übernehmen wir sie.</p>

@@ -23,8 +23,13 @@ export function serviceCatalogue(ctx: AppContext): ServiceCatalogue {
   return c;
 }
 export type { ServiceCatalogue, ServiceOverrides, MunicipalService, InstalledService, ImportResult } from "./service.js";
-export type { ServiceDefinition, FieldDefinition, StepDefinition } from "./definitions.js";
+export type { ServiceDefinition, FieldDefinition, StepDefinition, Option } from "./definitions.js";
+export { allFields, logicVariables } from "./definitions.js";
 export { AREA_LABELS, LIFE_SITUATION_LABELS, formatEuro } from "./labels.js";
+/** The form engine: the rules of a definition's steps and fields, without HTTP (applications, PDF forms). */
+export { readStep, visibleSteps, isVisible, isRequired, optionsOf, summarise, groupItemCount } from "./form/engine.js";
+export type { Answers, AnswerValue, Address, FileRef, StepErrors, SummaryRow } from "./form/engine.js";
+export { formatGermanDate, parseDate } from "./form/validators.js";
 
 /** Page views of /dienste/bereich/<area> and of each shipped service's pages count for the service's area. */
 function analyticsAreas(): AnalyticsArea[] {

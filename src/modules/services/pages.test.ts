@@ -75,9 +75,10 @@ test("service page: everything a citizen needs; the department follows each muni
   assert.match(u.body, /Öffnungszeiten: Bürgerbüro/);
   assert.match(u.body, /99115004012000/);
   assert.match(u.body, /substanziell, z\. B\. ELSTER-Zertifikat/);
-  // No link to the online form until the form engine serves it: the page says how to apply instead.
-  assert.doesNotMatch(u.body, /\/antrag"/);
-  assert.match(u.body, /Wenden Sie sich mit den unten genannten Unterlagen an Bürgerbüro/);
+  // The start button is a form (starting creates a draft), with the anonymous form token; and the fillable PDF.
+  assert.match(u.body, /<form method="post" action="\/usingen\/dienste\/meldebescheinigung\/antrag"[^>]*><input type="hidden" name="_csrf" value="a\./);
+  assert.match(u.body, /Antrag „Meldebescheinigung beantragen“ online stellen/);
+  assert.match(u.body, /href="\/usingen\/dienste\/meldebescheinigung\/pdf-formular"/);
 
   const n = await t.app.inject({ url: "/neu-anspach/dienste/meldebescheinigung" });
   assert.equal(n.statusCode, 200);

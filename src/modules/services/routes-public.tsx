@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context.js";
 import type { Tenant } from "../../platform/tenancy.js";
 import { sendCachedPage } from "../../platform/http/pages.js";
 import { notFound } from "../../platform/http/errors.js";
+import { csrfToken, FORM_PAGE_TTL_MS } from "../../platform/http/csrf.js";
 import type { ServiceCatalogue } from "./service.js";
 import { AREA_LABELS, LIFE_SITUATION_LABELS } from "./labels.js";
 import { CatalogueIndex, SearchResults, ServiceGroupPage, ServicePage } from "./views/public.js";
@@ -85,8 +86,8 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, cata
       const department = await catalogue.department(t.id, service.id);
       return {
         opts: { title: service.title, tenant: t, breadcrumbs: [...crumbs(t), { label: AREA_LABELS[service.area] ?? service.area, href: `/${t.slug}/dienste/bereich/${service.area}` }, { label: service.title }] },
-        body: <ServicePage tenant={t} service={service} department={department} rathausContactHref={`/${t.slug}/kontakt`} />,
+        body: <ServicePage tenant={t} service={service} department={department} rathausContactHref={`/${t.slug}/kontakt`} start={{ action: `/${t.slug}/dienste/${service.id}/antrag`, csrf: csrfToken(ctx, req, `/${t.slug}/dienste/${service.id}/antrag`), pdfHref: `/${t.slug}/dienste/${service.id}/pdf-formular` }} />,
       };
-    }),
+    }, { ttlMs: FORM_PAGE_TTL_MS }),
   );
 }

@@ -242,10 +242,14 @@ export function readStep(def: ServiceDefinition, step: StepDefinition, body: Rec
   // Fields of this step may depend on each other: evaluate rules against this step's raw values first.
   const provisional: Answers = { ...answers };
   const flat = step.fields.flatMap((f) => (f.type !== "group" ? [f] : f.repeat ? [] : f.fields ?? []));
-  for (const f of flat) {
-    const { value } = parseField(def, f, f.id, body, ctx);
-    if (value !== undefined) provisional[f.id] = value;
-    else delete provisional[f.id];
+  // A hidden field's raw value must not steer other rules (a tampered or stale input): only
+  // values of fields visible under the values so far count. Two passes settle rules that read later fields.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const f of flat) {
+      const { value } = parseField(def, f, f.id, body, ctx);
+      if (value !== undefined && isVisible(f, provisional)) provisional[f.id] = value;
+      else delete provisional[f.id];
+    }
   }
   const out = { values: {} as Record<string, unknown>, errors: {} as StepErrors };
   for (const field of step.fields) {

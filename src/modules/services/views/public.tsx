@@ -84,8 +84,8 @@ export function ServiceGroupPage(p: { tenant: Tenant; title: string; intro: stri
   );
 }
 
-/** `startHref` is set once the form engine serves the online application of this service. */
-export function ServicePage(p: { tenant: Tenant; service: ServiceDefinition; department: Department | undefined; rathausContactHref: string; startHref?: string | undefined }): SafeHtml {
+/** `start`: the form that begins the online application (a POST: starting creates a draft), and the fillable PDF. */
+export function ServicePage(p: { tenant: Tenant; service: ServiceDefinition; department: Department | undefined; rathausContactHref: string; start?: { action: string; csrf: string; pdfHref: string } | undefined }): SafeHtml {
   const t = p.tenant;
   const s = p.service;
   return (
@@ -102,13 +102,15 @@ export function ServicePage(p: { tenant: Tenant; service: ServiceDefinition; dep
         </div>
       )}
       <section aria-labelledby="antrag-stellen" className="service-start">
-        <h2 className="kern-heading-medium" id="antrag-stellen">{p.startHref ? "Online-Antrag" : "So stellen Sie den Antrag"}</h2>
-        {p.startHref ? (
+        <h2 className="kern-heading-medium" id="antrag-stellen">{p.start ? "Online-Antrag" : "So stellen Sie den Antrag"}</h2>
+        {p.start ? (
           <Fragment>
             <p className="kern-body">{LOGIN_HINTS[s.trustLevel]}</p>
-            <p className="kern-body">
-              <a className="kern-btn kern-btn--primary" href={p.startHref}><span className="kern-label">Antrag „{s.title}“ online stellen</span></a>
-            </p>
+            <form method="post" action={p.start.action} className="start-form">
+              <input type="hidden" name="_csrf" value={p.start.csrf} />
+              <button type="submit" className="kern-btn kern-btn--primary"><span className="kern-label">Antrag „{s.title}“ online stellen</span></button>
+            </form>
+            <p className="kern-body">Sie möchten lieber am Computer ein Formular ausfüllen? <a className="kern-link" href={p.start.pdfHref}>Antrag als ausfüllbares PDF</a> – ohne Ausdrucken, das ausgefüllte PDF laden Sie hier wieder hoch.</p>
           </Fragment>
         ) : (
           <p className="kern-body">

@@ -1,0 +1,271 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { csrfFrom } from "../../test-support/app.js";
+import { startListeningApp, type ListeningTestApp } from "../../test-support/listening-app.js";
+import { loginCitizen, cookieOf } from "../../test-support/citizen-login.js";
+import type { ManualClock } from "../../platform/clock.js";
+import { ApplicationClient, errorsOf, sampleFileFor } from "../../test-support/applications.js";
+import { loadDefinitions, type ServiceDefinition } from "../services/definitions.js";
+import { berlinDateTime } from "../../platform/clock.js";
+import { applications } from "./index.js";
+
+let t: ListeningTestApp & { clock: ManualClock };
+/** Erika, logged in with the eID (trust level high) through the real OIDC flow of the test IdP. */
+let erika: string;
+before(async () => {
+  const app = await startListeningApp();
+  t = Object.assign(app, { clock: app.ctx.clock as ManualClock });
+  erika = cookieOf(await loginCitizen(t.base, "usingen", "erika"));
+});
+after(() => t.close());
+
+const definitions = loadDefinitions().definitions;
+const def = (id: string): ServiceDefinition => definitions.find((d) => d.id === id)!;
+const today = () => berlinDateTime(t.clock.now()).date;
+const anonymous = definitions.filter((d) => d.trustLevel === "none");
+
+test("every shipped service can be completed over HTTP, both ways through its rules, and gets a receipt", async () => {
+  assert.ok(definitions.length >= 35);
+  for (const d of definitions) {
+    for (const choice of ["first", "last"] as const) {
+      const c = new ApplicationClient(t.app, "usingen", d.trustLevel === "none" ? undefined : erika);
+      const start = await c.start(d.id);
+      assert.equal(start.statusCode, 303, `${d.id}: start → ${start.statusCode} ${start.headers.location ?? ""}`);
+      assert.ok(c.cookie, `${d.id}: a session exists (form session or login)`);
+      await c.fillAll(d, today(), choice);
+      const submitted = await c.submit();
+      assert.equal(submitted.statusCode, 303, `${d.id}: submit`);
+      assert.match(c.location, /\/eingang\?neu=1$/, `${d.id}: to the confirmation`);
+      const confirmation = await c.get(c.location);
+      assert.equal(confirmation.statusCode, 200);
+      assert.match(confirmation.body, /USI-20\d\d-\d{6}/, `${d.id}: reference number`);
+    }
+  }
+  await t.ctx.jobs.runDue(1000);
+  const rows = await t.ctx.db.kysely.selectFrom("submissions").select(["reference", "receipt_key", "service_id"]).where("tenant_id", "=", t.ctx.tenants.bySlug("usingen")!.id).execute();
+  assert.equal(rows.length, definitions.length * 2);
+  assert.equal(new Set(rows.map((r) => r.reference)).size, rows.length, "reference numbers are unique");
+  for (const r of rows) {
+    assert.ok(r.receipt_key, `${r.service_id}: receipt rendered by the job`);
+    const pdf = await t.ctx.storage.read(r.receipt_key!);
+    assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+  }
+});
+
+test("a submission keeps answers, files, definition version and status; the event and the mail are queued", async () => {
+  const d = definitions.find((x) => x.trustLevel === "none" && x.steps.some((s) => s.fields.some((f) => f.type === "file")))!;
+  const c = new ApplicationClient(t.app, "usingen");
+  await c.start(d.id);
+  await c.fillAll(d, today());
+  await c.submit();
+  const draftId = /\/antrag\/([^/]+)\/eingang/.exec(c.location)![1]!;
+  const tenantId = t.ctx.tenants.bySlug("usingen")!.id;
+  const row = await t.ctx.db.kysely.selectFrom("submissions").selectAll().where("draft_id", "=", draftId).executeTakeFirstOrThrow();
+  assert.equal(row.status, "eingegangen");
+  assert.equal(row.definition_version, d.version);
+  assert.ok(Object.keys(JSON.parse(row.answers)).length > 0);
+  const files = await t.ctx.db.kysely.selectFrom("application_files").selectAll().where("submission_id", "=", row.id).execute();
+  assert.ok(files.length >= 1, "the upload belongs to the submission");
+  const jobs = await t.ctx.db.kysely.selectFrom("jobs").select(["type"]).where("tenant_id", "=", tenantId).where("status", "=", "pending").execute();
+  assert.ok(jobs.some((j) => j.type === "applications.submitted"), "event for the back office");
+  assert.ok(jobs.some((j) => j.type === "applications.receipt"), "receipt job");
+  const seen: string[] = [];
+  applications(t.ctx).handlers.push(async (e) => {
+    seen.push(e.reference);
+  });
+  await t.ctx.jobs.runDue(1000);
+  applications(t.ctx).handlers.pop();
+  assert.ok(seen.includes(row.reference), "the registered consumer got the submission");
+  const mail = await t.ctx.db.kysely.selectFrom("mail_outbox").selectAll().where("reference", "=", row.reference).execute();
+  if (row.contact_email) {
+    assert.equal(mail.length, 1, "one confirmation mail");
+    assert.ok(mail[0]!.body_text.includes(row.reference));
+    // The mail rule: reference number and link, no answers.
+    const text = mail[0]!.body_text.replace(row.contact_name ?? "\u0000", "");
+    for (const [k, v] of Object.entries(JSON.parse(row.answers) as Record<string, unknown>)) {
+      if (typeof v === "string" && v.length > 6 && k !== "email") assert.ok(!text.includes(v), `mail must not carry the answer ${k}`);
+    }
+  }
+  // The receipt can be downloaded by the applicant.
+  const pdf = await c.get(c.location.replace(/\?neu=1$/, "") + "/quittung.pdf");
+  assert.equal(pdf.statusCode, 200);
+  assert.equal(pdf.headers["content-type"], "application/pdf");
+});
+
+test("a double submit (double click, replay) creates exactly one submission", async () => {
+  const d = def("fundsache-melden") ?? anonymous[0]!;
+  const c = new ApplicationClient(t.app, "usingen");
+  await c.start(d.id);
+  await c.fillAll(d, today());
+  const check = await c.get(c.location);
+  const action = /action="([^"]+\/absenden)"/.exec(check.body)![1]!;
+  const csrf = csrfFrom(check.body);
+  const [a, b] = await Promise.all([c.post(action, { _csrf: csrf }), c.post(action, { _csrf: csrf })]);
+  assert.equal(a.statusCode, 303);
+  assert.equal(b.statusCode, 303);
+  const replay = await c.post(action, { _csrf: csrf });
+  assert.equal(replay.statusCode, 303);
+  const draftId = /\/antrag\/([^/]+)\/absenden/.exec(action)![1]!;
+  const n = await t.ctx.db.kysely.selectFrom("submissions").select((eb) => eb.fn.countAll<number>().as("n")).where("draft_id", "=", draftId).executeTakeFirstOrThrow();
+  assert.equal(Number(n.n), 1);
+});
+
+test("skipping steps and tampering with hidden fields are refused on the server", async () => {
+  const d = definitions.find((x) => x.trustLevel === "none" && x.steps.length >= 3)!;
+  const c = new ApplicationClient(t.app, "usingen");
+  await c.start(d.id);
+  const first = c.location;
+  const last = first.replace(/schritt\/[^/]+$/, `schritt/${d.steps.at(-1)!.id}`);
+  const jump = await c.get(last);
+  assert.equal(jump.statusCode, 303, "a later step cannot be opened before the earlier ones");
+  assert.equal(jump.headers.location, first);
+  const page = await c.get(first);
+  const post = await c.post(last, { _csrf: csrfFrom(page.body), _aktion: "weiter" });
+  assert.equal(post.statusCode, 303);
+  assert.equal(post.headers.location, first, "posting to a later step is refused");
+  const check = await c.get(first.replace(/schritt\/[^/]+$/, "pruefen"));
+  assert.equal(check.headers.location, first, "no check page before all steps");
+  const submit = await c.post(first.replace(/schritt\/[^/]+$/, "absenden"), { _csrf: csrfFrom(page.body) });
+  assert.equal(submit.statusCode, 303);
+  assert.equal(submit.headers.location, first, "no submit before all steps");
+});
+
+test("invalid input: error summary linking to each field, German messages, 422, and the typed values stay", async () => {
+  const d = anonymous[0]!;
+  const c = new ApplicationClient(t.app, "usingen");
+  await c.start(d.id);
+  const page = await c.get(c.location);
+  const res = await c.post(c.location, { _csrf: csrfFrom(page.body), _aktion: "weiter", unbekannt: "<script>alert(1)</script>" });
+  assert.equal(res.statusCode, 422);
+  const errors = errorsOf(res.body);
+  assert.ok(errors.length > 0, "error summary");
+  for (const e of errors) {
+    const anchor = e.split(":")[0]!;
+    assert.ok(res.body.includes(`id="${anchor}"`), `summary link #${anchor} points to a field`);
+  }
+  assert.match(res.body, /Bitte (füllen Sie das Feld|wählen Sie)/);
+  assert.match(res.body, /<title>Fehler: /);
+  assert.ok(!res.body.includes("<script>alert(1)</script>"));
+});
+
+test("uploads: type by content, size and count limits, refused files explained and no answer lost", async () => {
+  // Fundsache melden: step 1 has "foto", JPEG or PNG, at most 5 MB, at most 3 files.
+  const d = def("fundsache-melden");
+  const step = d.steps[0]!;
+  const spec = step.fields.find((f) => f.id === "foto")!.file!;
+  assert.deepEqual(spec, { accept: ["image/jpeg", "image/png"], maxSizeMb: 5, maxFiles: 3 });
+  const { exampleInput } = await import("../../test-support/form-filler.js");
+  const { body } = exampleInput(d, step.fields, today(), "first");
+  const c = new ApplicationClient(t.app, "usingen");
+  await c.start(d.id);
+  const url = c.location;
+  const page = await c.get(url);
+  assert.match(page.body, /enctype="multipart\/form-data"/i);
+  const csrf = csrfFrom(page.body);
+  const send = (fields: Record<string, unknown>, files: { name: string; type: string; data: Buffer }[]) =>
+    c.post(url, { _csrf: csrf, ...fields, _aktion: "weiter" }, files.map((f) => ({ field: "foto", ...f })), true);
+  const jpeg = sampleFileFor(["image/jpeg"]);
+
+  // Text named .jpg and a real PDF: refused by content; the typed description stays.
+  const fake = await send(body, [{ name: "foto.jpg", type: "image/jpeg", data: Buffer.from("Das ist kein Bild, nur Text.") }]);
+  assert.equal(fake.statusCode, 422);
+  assert.match(fake.body, /„foto.jpg“ hat nicht das erwartete Format/);
+  assert.match(fake.body, /JPEG oder PNG/);
+  assert.ok(fake.body.includes(`>${body.beschreibung}</textarea>`), "typed answers are kept");
+  const pdf = await send(body, [{ name: "scan.pdf", type: "application/pdf", data: Buffer.from("%PDF-1.4\n%%EOF\n") }]);
+  assert.equal(pdf.statusCode, 422, "a PDF where only images are allowed");
+  // Too large.
+  const big = await send(body, [{ name: "gross.jpg", type: "image/jpeg", data: Buffer.concat([jpeg.data, Buffer.alloc(5 * 1024 * 1024, 1)]) }]);
+  assert.equal(big.statusCode, 422);
+  assert.match(big.body, /größer als 5 MB/);
+  // A good file is kept even when another answer is missing …
+  const partial = await send({}, [jpeg]);
+  assert.equal(partial.statusCode, 422);
+  assert.match(partial.body, /Bereits hochgeladen/);
+  // … and counts against the limit: two more fit, a fourth does not.
+  const three = await send({}, [jpeg, jpeg, jpeg]);
+  assert.equal(three.statusCode, 422);
+  assert.match(three.body, /höchstens 3 Dateien möglich/);
+  const rows = await t.ctx.db.kysely.selectFrom("application_files").selectAll().where("draft_id", "=", /antrag\/([^/]+)\//.exec(url)![1]!).execute();
+  assert.equal(rows.length, 3);
+  // One removed; then the step completes with the stored files.
+  const ok = await c.post(url, { _csrf: csrf, ...body, _entfernen: rows[0]!.id, _aktion: "weiter" }, [], true);
+  assert.equal(ok.statusCode, 303, errorsOf(ok.body).join(" | "));
+  const left = await t.ctx.db.kysely.selectFrom("application_files").selectAll().where("draft_id", "=", rows[0]!.draft_id).execute();
+  assert.equal(left.length, 2);
+  assert.ok(!(await t.ctx.storage.exists(rows[0]!.storage_key)), "the removed file is gone from storage");
+});
+
+test("save and resume: the anonymous resume link works in another browser; expired drafts are gone", async () => {
+  const d = anonymous.find((x) => x.steps.length >= 2)!;
+  const c = new ApplicationClient(t.app, "usingen");
+  await c.start(d.id);
+  const page = await c.get(c.location);
+  const saved = await c.post(c.location, { _csrf: csrfFrom(page.body), _aktion: "speichern" });
+  assert.equal(saved.statusCode, 303);
+  assert.match(c.location, /\/gespeichert$/);
+  const info = await c.get(c.location);
+  const link = /<code>(https?:\/\/[^<]+\/antrag\/fortsetzen\/[^<]+)<\/code>/.exec(info.body)?.[1];
+  assert.ok(link, "resume link shown");
+  const path = new URL(link!).pathname;
+
+  // Another browser: no access without the link …
+  const other = new ApplicationClient(t.app, "usingen");
+  const denied = await other.get(c.location.replace(/\/gespeichert$/, ""));
+  assert.equal(denied.statusCode, 404);
+  // … with the link, a confirmation page, then the draft.
+  const resume = await other.get(path);
+  assert.equal(resume.statusCode, 200);
+  assert.match(resume.body, /Antrag fortsetzen/);
+  const bound = await other.app.inject({ method: "POST", url: path, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: `_csrf=${encodeURIComponent(csrfFrom(resume.body))}` });
+  assert.equal(bound.statusCode, 303);
+  other.cookie = /rathaus_sid=[^;]+/.exec(String(bound.headers["set-cookie"]))![0];
+  const cont = await other.get(String(bound.headers.location));
+  assert.equal(cont.statusCode, 303);
+  assert.match(String(cont.headers.location), /\/schritt\//);
+
+  const tampered = await other.get(path.slice(0, -3) + "abc");
+  assert.equal(tampered.statusCode, 404);
+
+  // Time passes beyond ANONYMOUS_DRAFT_DAYS: the page says so, the purge job deletes it.
+  t.clock.advance(31 * 86_400_000);
+  const gone = await other.get(String(bound.headers.location));
+  assert.equal(gone.statusCode, 410);
+  const purged = await applications(t.ctx).purgeExpired();
+  assert.ok(purged >= 1);
+  const after = await other.get(path);
+  assert.equal(after.statusCode, 404);
+});
+
+test("fillable PDF: downloaded, filled offline, uploaded back — the same structured answers as the online form", async () => {
+  const d = def("fundsache-melden");
+  const page = await t.app.inject({ url: "/usingen/dienste/fundsache-melden/pdf-formular" });
+  assert.equal(page.statusCode, 200);
+  const pdf = await t.app.inject({ url: "/usingen/dienste/fundsache-melden/formular.pdf" });
+  assert.equal(pdf.statusCode, 200);
+  assert.equal(pdf.headers["content-type"], "application/pdf");
+  const { exampleInput } = await import("../../test-support/form-filler.js");
+  const { fillLikeCitizen } = await import("../../test-support/pdf-citizen.js");
+  // Everything the online form would post for the first two steps; the third is left out.
+  const body = { ...exampleInput(d, d.steps[0]!.fields, today(), "last").body, ...exampleInput(d, d.steps[1]!.fields, today(), "last").body };
+  const filled = await fillLikeCitizen(pdf.rawPayload, body);
+  const c = new ApplicationClient(t.app, "usingen");
+  const upload = await c.post("/usingen/dienste/fundsache-melden/pdf-formular", { _csrf: csrfFrom(page.body) }, [{ field: "pdf", name: "fundsache.pdf", type: "application/pdf", data: filled }]);
+  assert.equal(upload.statusCode, 303, errorsOf(upload.body).join(" | "));
+  c.cookie = /rathaus_sid=[^;]+/.exec(String(upload.headers["set-cookie"]))![0];
+  assert.match(c.location, /\/schritt\/kontakt\?hinweis=pdf$/, "continues online where the PDF left off");
+  const step = await c.get(c.location);
+  assert.match(step.body, /aus dem PDF übernommen/);
+  const draftId = /antrag\/([^/]+)\//.exec(c.location)![1]!;
+  const draft = await applications(t.ctx).draft(t.ctx.tenants.bySlug("usingen")!.id, draftId);
+  assert.deepEqual(draft!.stepsDone, ["meldung", "umstaende"]);
+  assert.equal(draft!.answers.beschreibung, body.beschreibung);
+
+  // Not a form: a scan, random bytes — explained, nothing created.
+  for (const data of [Buffer.from("%PDF-1.4\n%%EOF\n"), Buffer.from("kein pdf")]) {
+    const res = await new ApplicationClient(t.app, "usingen").post("/usingen/dienste/fundsache-melden/pdf-formular", { _csrf: csrfFrom(page.body) }, [{ field: "pdf", name: "scan.pdf", type: "application/pdf", data }]);
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /PDF/);
+    assert.ok(!res.headers["set-cookie"], "no session, no draft");
+  }
+});

@@ -1,0 +1,79 @@
+import type { ModuleManifest } from "../../platform/module.js";
+import type { AppContext } from "../../platform/context.js";
+import { createVirusScanner, type VirusScanner } from "../../platform/storage/virus-scan.js";
+import { serviceCatalogue, summarise } from "../services/index.js";
+import { applicationMigrations } from "./migrations.js";
+import { Applications, PURGE_JOB, RECEIPT_JOB, SUBMITTED_JOB, type SubmissionHandler, type SubmittedEvent } from "./service.js";
+import { registerApplicationRoutes } from "./routes.js";
+import { receiptPdf } from "./pdf/receipt.js";
+
+const instances = new WeakMap<AppContext, { apps: Applications; scanner: VirusScanner }>();
+
+/** Logged-in drafts are kept longer: their owner finds them in "Mein Rathaus". */
+const ACCOUNT_DRAFT_DAYS = 180;
+
+/**
+ * The public face of the applications module: `applications(ctx)` (drafts, submissions) and
+ * `onSubmitted(ctx, handler)` — the back office registers here to receive every new submission
+ * (called from a job, at least once: handlers must be idempotent).
+ */
+export function applications(ctx: AppContext): Applications {
+  const i = instances.get(ctx);
+  if (!i) throw new Error("applications module not initialised");
+  return i.apps;
+}
+export function onSubmitted(ctx: AppContext, handler: SubmissionHandler): void {
+  applications(ctx).handlers.push(handler);
+}
+export type { Draft, Submission, SubmittedEvent, SubmissionHandler } from "./service.js";
+
+async function renderReceipt(ctx: AppContext, payload: { tenantId: string; submissionId: string }): Promise<void> {
+  const apps = applications(ctx);
+  const s = await apps.submission(payload.tenantId, payload.submissionId);
+  if (!s) return; // deleted meanwhile (retention)
+  if (s.receiptKey) return; // done before (a retried job)
+  const tenant = ctx.tenants.byId(s.tenantId);
+  if (!tenant) return;
+  const def = await apps.definitionOf(s);
+  const files = await apps.submissionFiles(s);
+  const department = await serviceCatalogue(ctx).department(s.tenantId, s.serviceId);
+  const pdf = await receiptPdf({
+    municipality: `${tenant.kind} ${tenant.name}`,
+    serviceTitle: def.title,
+    reference: s.reference,
+    submittedAt: new Date(s.submittedAt),
+    definitionVersion: s.definitionVersion,
+    sections: summarise(def, s.answers).map(({ step, rows }) => ({ title: step.title, rows })),
+    files: files.map((f) => ({ name: f.file_name, size: f.size })),
+    ...(s.accountId ? {} : { statusUrl: `${ctx.config.baseUrl}/${tenant.slug}/antrag/status/${apps.statusToken(s)}` }),
+    ...(department ? { department: { name: department.name } } : {}),
+  });
+  const key = `applications/${s.tenantId}/${s.id}/eingangsbestaetigung.pdf`;
+  await ctx.storage.put(key, pdf);
+  await apps.store.setReceipt(s.tenantId, s.id, key);
+}
+
+export const applicationsModule: ModuleManifest = {
+  name: "applications",
+  migrations: applicationMigrations,
+  init(ctx) {
+    const scanner = createVirusScanner({ clamd: ctx.config.clamd }, ctx.log);
+    instances.set(ctx, { apps: new Applications(ctx, { anonymousDraftDays: ctx.config.anonymousDraftDays, accountDraftDays: ACCOUNT_DRAFT_DAYS }), scanner });
+  },
+  routes(app, ctx) {
+    registerApplicationRoutes(app, ctx, applications(ctx), instances.get(ctx)!.scanner);
+  },
+  accountLinks: [{ label: "Meine Anträge", path: "mein-rathaus/antraege", description: "Angefangene und abgesendete Anträge, Eingangsbestätigungen und der Stand der Bearbeitung." }],
+  jobs: [
+    { type: RECEIPT_JOB, handler: (payload, { ctx }) => renderReceipt(ctx, payload as { tenantId: string; submissionId: string }) },
+    { type: SUBMITTED_JOB, handler: (payload, { ctx }) => applications(ctx).dispatch(payload as SubmittedEvent) },
+    {
+      type: PURGE_JOB,
+      schedule: { dailyAt: "03:20" },
+      async handler(_payload, { ctx }) {
+        const n = await applications(ctx).purgeExpired();
+        if (n) ctx.log.info({ drafts: n }, "expired application drafts deleted");
+      },
+    },
+  ],
+};
