@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: start-up time and public-page throughput of the server as built (dist/),
- * against a trivial Fastify server (bench/baseline.mjs) in its own process.
+ * against a trivial Fastify server (bench/baseline.mjs) in its own process; then complete
+ * online applications per second (src/test-support/application-load.ts).
  *
  * - The server under test runs as `node dist/cli.js serve` on a fresh temp DATA_DIR (SQLite,
  *   demo mode). A first start applies migrations and the demo seed; then start-up is timed
@@ -23,12 +24,17 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { APPLICATION_SERVICE, prepareApplications, runApplications, type ApplicationRun } from "../src/test-support/application-load.js";
 
 /** Pages of the server under test. Later modules add theirs here. */
 const SCENARIOS: { name: string; path: string }[] = [
   { name: "Municipality list", path: "/" },
   { name: "Usingen home", path: "/usingen/" },
+  { name: "Service page", path: "/usingen/dienste/meldebescheinigung" },
 ];
+
+/** Concurrent applicants in the application rounds (each runs its applications one after another). */
+const APPLICANTS = 32;
 
 /** The baseline: bench/baseline.mjs serves a small fixed HTML string at "/". */
 const BASELINE = { name: "Baseline (trivial Fastify)", path: "/" };
@@ -337,7 +343,8 @@ async function main(): Promise<void> {
     DATA_DIR: tempDir,
     DEMO: "true",
     LOG_LEVEL: "warn",
-    RATE_LIMIT_PER_MINUTE: "1000000",
+    RATE_LIMIT_PER_MINUTE: "100000000",
+    BASE_URL: `http://127.0.0.1:${sutPort}`,
   };
   delete sutEnv.DATABASE_URL; // SQLite in DATA_DIR
   const sutBase = `http://127.0.0.1:${sutPort}`;
@@ -407,6 +414,24 @@ async function main(): Promise<void> {
       console.log(`round ${round}/${ROUNDS} ${t.label.padEnd(10)} ${t.underTest ? "(server)  " : "(baseline)"} ${Math.round(r.reqPerSec)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${extra}${problems}`);
     }
   }
+  // 5b. Complete applications over HTTP (5 steps + submit; receipt, mail and event queued as jobs, which this server also runs).
+  const prepared = await prepareApplications(sutBase);
+  const appRuns: (ApplicationRun & { serverCpuPercent: number })[] = [];
+  if (WARMUP > 0) {
+    const w = await runApplications(sutBase, prepared, WARMUP, APPLICANTS);
+    console.log(`warm-up applications (${APPLICATION_SERVICE}, ${APPLICANTS} applicants): ${w.applicationsPerSec} applications/s`);
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    const cpu0 = cpuTicks(sut!.pid) ?? 0;
+    const t0 = performance.now();
+    const r = await runApplications(sutBase, prepared, DURATION, APPLICANTS);
+    const serverCpuPercent = Math.round(((((cpuTicks(sut!.pid) ?? 0) - cpu0) / TICKS_PER_SECOND) / ((performance.now() - t0) / 1000)) * 100);
+    assertAlive(sut!);
+    appRuns.push({ ...r, serverCpuPercent });
+    console.log(`round ${round}/${ROUNDS} applications: ${r.applicationsPerSec}/s (${r.requestsPerSec} req/s), per application p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; CPU server ${serverCpuPercent} %${r.failures ? `  !! ${r.failures} failed: ${r.firstFailure}` : ""}`);
+  }
+  const applicationsMedian = median(appRuns.map((r) => r.applicationsPerSec));
+  const applicationFailures = appRuns.reduce((n, r) => n + r.failures, 0);
   const serverRssAfterMb = rssMb(sut!.pid) ?? 0;
 
   // 6. Summaries.
@@ -444,6 +469,10 @@ async function main(): Promise<void> {
           { name: "/usingen/ p99 latency at 50 connections", target: "< 50", measured: usingen.p99Ms, unit: "ms", met: usingen.p99Ms < 50 },
         ]
       : []),
+    ...scenarios
+      .filter((s) => s.path.startsWith("/usingen/dienste/"))
+      .map((s) => ({ name: `service page ${s.path} req/s vs. baseline`, target: ">= 0.50", measured: s.ratioToBaseline, unit: "× baseline", met: s.ratioToBaseline >= 0.5 })),
+    { name: `complete 5-step applications over HTTP on SQLite (${APPLICANTS} applicants, median)`, target: ">= 300", measured: applicationsMedian, unit: "applications/s", met: applicationsMedian >= 300 && applicationFailures === 0 },
     { name: "server RSS under that load (max)", target: "< 200", measured: round1(rssMaxMb), unit: "MB", met: rssMaxMb < 200 },
     { name: "start until /readyz 200 on SQLite (migrations applied, median)", target: "< 2000", measured: Math.round(startupMedian), unit: "ms", met: startupMedian < 2000 },
   ];
@@ -457,6 +486,7 @@ async function main(): Promise<void> {
     startup: { medianMs: Math.round(startupMedian), runsMs: startupRuns.map((ms) => Math.round(ms)) },
     scenarios,
     baseline,
+    applications: { service: APPLICATION_SERVICE, applicants: APPLICANTS, medianPerSec: applicationsMedian, failures: applicationFailures, runs: appRuns },
     rssMaxMb: round1(rssMaxMb),
     rssIdleMb: round1(idleRssMb),
     rssAfterLoadMb: round1(serverRssAfterMb),
@@ -479,6 +509,7 @@ async function main(): Promise<void> {
   console.log(line(rows[0]!));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows.slice(1)) console.log(line(r));
+  console.log(`\napplications (${APPLICATION_SERVICE}, 5 steps + submit = 7 POSTs each, ${APPLICANTS} applicants): median ${applicationsMedian}/s over ${ROUNDS} rounds (${appRuns.map((r) => r.applicationsPerSec).join(", ")}); durability under SIGKILL: test/durability.test.ts`);
   console.log(`\nstart-up (migrations applied): median ${results.startup.medianMs} ms (${results.startup.runsMs.join(", ")})`);
   console.log(`server RSS: idle ${results.rssIdleMb} MB, max under load ${results.rssMaxMb} MB, after load ${results.rssAfterLoadMb} MB`);
   console.log("µs CPU/req: server process CPU time per request. CPU columns: median % of one core used by the server process, by autocannon (this process), and by all other processes on the machine (user+system, without interrupts).");

@@ -72,6 +72,32 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
   return openSqlite(opts.dataDir);
 }
 
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing cost ~11 % of the server's CPU on
+ * the application benchmark. Statements are cached by their SQL text (the parameters vary,
+ * the text of a query-builder query does not). Statements are only run to completion
+ * (all/run), never iterated, so one statement object per text is safe on one connection.
+ */
+function withStatementCache(native: SQLite.Database, max = 1000): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = native.prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  };
+  return new Proxy(native, {
+    get: (target, prop) => {
+      if (prop === "prepare") return prepare;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 function openSqlite(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, "rathaus.db");
@@ -80,7 +106,7 @@ function openSqlite(dataDir: string): Db {
   native.pragma("busy_timeout = 10000");
   native.pragma("foreign_keys = ON");
   native.pragma("synchronous = NORMAL");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }), plugins: [outsideTransactionGuard] });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }), plugins: [outsideTransactionGuard] });
   const dataVersion = native.prepare("pragma data_version").pluck();
   // Reading data_version takes a read lock (~2 µs): read it once per event-loop turn. Requests
   // handled in the same turn arrived together; the next turn sees another process's commit.
