@@ -269,3 +269,83 @@ test("fillable PDF: downloaded, filled offline, uploaded back — the same struc
     assert.ok(!res.headers["set-cookie"], "no session, no draft");
   }
 });
+
+test("logged in: the Servicekonto prefills the form, the draft and the submission are the citizen's own", async () => {
+  // A fresh login: an earlier test moved the clock past the session's lifetime.
+  erika = cookieOf(await loginCitizen(t.base, "usingen", "erika"));
+  const c = new ApplicationClient(t.app, "usingen", erika);
+  await c.start("meldebescheinigung");
+  const step = await c.get(c.location);
+  assert.equal(step.statusCode, 200);
+  assert.match(step.body, /name="vorname" type="text" value="Erika"/);
+  assert.match(step.body, /name="nachname" type="text" value="Mustermann"/);
+  assert.match(step.body, /name="geburtsdatum" type="text" value="12.08.1964"/);
+  assert.match(step.body, /name="anschrift.strasse" type="text" value="Heidestraße 17"/);
+  assert.match(step.body, /Aus Ihrem Servicekonto übernommen/);
+  const draftUrl = c.location.replace(/\/schritt\/.*$/, "");
+
+  // Max (another citizen, basic trust) cannot open Erika's draft; nor can a browser without login.
+  const max = cookieOf(await loginCitizen(t.base, "usingen", "max"));
+  const asMax = await t.app.inject({ url: c.location, headers: { cookie: max } });
+  assert.ok(asMax.statusCode === 404 || (asMax.statusCode === 303 && /\/anmelden\?/.test(String(asMax.headers.location))), `Max: ${asMax.statusCode}`);
+  const anonymousRes = await t.app.inject({ url: c.location });
+  assert.equal(anonymousRes.statusCode, 303);
+  assert.match(String(anonymousRes.headers.location), /^\/usingen\/anmelden\?/);
+  // Another municipality never sees it (tenant isolation in every query).
+  const other = await t.app.inject({ url: c.location.replace("/usingen/", "/neu-anspach/"), headers: { cookie: erika } });
+  assert.equal(other.statusCode, 404);
+  // Max's trust level (basic) is too low for the Meldebescheinigung (substantial): back to the login for a step-up.
+  const page = await t.app.inject({ url: "/usingen/dienste/meldebescheinigung", headers: { cookie: max } });
+  const maxStart = await t.app.inject({ method: "POST", url: "/usingen/dienste/meldebescheinigung/antrag", headers: { cookie: max, "content-type": "application/x-www-form-urlencoded" }, payload: `_csrf=${encodeURIComponent(csrfFrom(page.body))}` });
+  assert.equal(maxStart.statusCode, 303);
+  assert.match(String(maxStart.headers.location), /\/usingen\/anmelden\?weiter=%2Fusingen%2Fdienste%2Fmeldebescheinigung%2Fantrag&niveau=substantial/);
+
+  // "Meine Anträge" lists the open draft; after submitting, the submission with its reference.
+  let mine = await t.app.inject({ url: "/usingen/mein-rathaus/antraege", headers: { cookie: erika } });
+  assert.equal(mine.statusCode, 200);
+  assert.ok(mine.body.includes(`href="${draftUrl}"`), "the draft is listed");
+  await c.fillAll(def("meldebescheinigung"), today());
+  await c.submit();
+  mine = await t.app.inject({ url: "/usingen/mein-rathaus/antraege", headers: { cookie: erika } });
+  assert.match(mine.body, /Meldebescheinigung beantragen<\/a><\/td><td class="kern-table__cell">USI-\d{4}-\d{6}/);
+  const maxMine = await t.app.inject({ url: "/usingen/mein-rathaus/antraege", headers: { cookie: max } });
+  assert.ok(!maxMine.body.includes(draftUrl), "Max does not see Erika's applications");
+  const home = await t.app.inject({ url: "/usingen/mein-rathaus/", headers: { cookie: erika } });
+  assert.match(home.body, /href="\/usingen\/mein-rathaus\/antraege">Meine Anträge/);
+});
+
+test("repeatable groups without JavaScript: add and remove items; empty optional items are dropped", async () => {
+  const d = definitions.find((x) => x.trustLevel !== "none" && x.steps[0]!.fields.some((f) => f.type === "group" && f.repeat))
+    ?? definitions.find((x) => x.steps.some((s) => s.fields.some((f) => f.type === "group" && f.repeat)))!;
+  const c = new ApplicationClient(t.app, "usingen", d.trustLevel === "none" ? undefined : erika);
+  await c.start(d.id);
+  const { exampleInput } = await import("../../test-support/form-filler.js");
+  // Walk to the first step with a repeatable group.
+  for (;;) {
+    const stepId = /\/schritt\/([^/?]+)/.exec(c.location)![1]!;
+    const step = d.steps.find((s) => s.id === stepId)!;
+    const group = step.fields.find((f) => f.type === "group" && f.repeat);
+    const page = await c.get(c.location);
+    const { body, files } = exampleInput(d, step.fields, today(), "first");
+    const uploads = Object.keys(files).map((field) => ({ field, ...sampleFileFor(["application/pdf", "image/jpeg"]) }));
+    if (!group) {
+      await c.post(c.location, { _csrf: csrfFrom(page.body), ...body, _aktion: "weiter" }, uploads, /multipart/i.test(page.body));
+      continue;
+    }
+    const url = c.location;
+    const multipartForm = /multipart/i.test(page.body);
+    const added = await c.post(url, { _csrf: csrfFrom(page.body), ...body, _aktion: `weitere:${group.id}` }, [], multipartForm);
+    assert.equal(added.statusCode, 200);
+    const n = Math.max(group.repeat!.min, 1);
+    assert.ok(added.body.includes(`${group.repeat!.itemLabel} ${n + 1}`), "one more item is shown");
+    assert.ok(added.body.includes(`name="${group.id}[${n}].${group.fields![0]!.id}"`));
+    const removed = await c.post(url, { _csrf: csrfFrom(page.body), ...body, _aktion: `entfernen:${group.id}:${n}` }, [], multipartForm);
+    assert.equal(removed.statusCode, 200);
+    assert.ok(!removed.body.includes(`name="${group.id}[${n}].${group.fields![0]!.id}"`), "the item is gone");
+    // An extra, completely empty item is dropped when the step is sent.
+    const withEmpty = { ...body, [`${group.id}[${n}].${group.fields![0]!.id}`]: "" };
+    const ok = await c.post(url, { _csrf: csrfFrom(page.body), ...withEmpty, _aktion: "weiter" }, uploads, multipartForm);
+    assert.equal(ok.statusCode, 303, errorsOf(ok.body).join(" | "));
+    break;
+  }
+});
