@@ -11,6 +11,11 @@ export function describeRule(def: ServiceDefinition, rule: Record<string, unknow
   return text ? `Nur nötig, wenn ${text}.` : "Nur nötig, wenn es auf Sie zutrifft.";
 }
 
+/** The condition alone ("bei „Zweck“ „Sonstiges“ gewählt ist"), undefined for rules it cannot put in words. */
+export function ruleCondition(def: ServiceDefinition, rule: Record<string, unknown>): string | undefined {
+  return phrase(def, rule);
+}
+
 function fieldOf(def: ServiceDefinition, name: unknown): FieldDefinition | undefined {
   const n = Array.isArray(name) ? name[0] : name;
   if (typeof n !== "string") return undefined;

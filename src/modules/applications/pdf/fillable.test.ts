@@ -2,43 +2,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from "pdf-lib";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { loadDefinitions, type ServiceDefinition } from "../../services/definitions.js";
 import { readStep, visibleSteps, type Answers, type FileRef } from "../../services/form/engine.js";
 import { pdfFieldName, readPdfForm } from "../../../platform/pdf/acroform.js";
 import { completeWithExamples, exampleInput } from "../../../test-support/form-filler.js";
+import { fillLikeCitizen } from "../../../test-support/pdf-citizen.js";
 import { bodyFromPdfForm, fillablePdfFor } from "./fillable.js";
 
 const { definitions } = loadDefinitions();
 const definition = (id: string) => definitions.find((d) => d.id === id)!;
 const today = "2026-11-27";
 const opts = { municipality: "Stadt Usingen", createdAt: new Date("2026-11-27T13:03:00Z") };
-
-/**
- * A citizen filling the downloaded PDF in a reader (here: pdf-lib's form API) with what the
- * online form would post: text typed, the option read in a dropdown picked, boxes ticked.
- * Fails when an input of the online form has no field in the PDF.
- */
-async function fillLikeCitizen(pdfBytes: Buffer, body: Record<string, unknown>): Promise<Buffer> {
-  const pdf = await PDFDocument.load(pdfBytes);
-  const form = pdf.getForm();
-  for (const [name, value] of Object.entries(body)) {
-    if (Array.isArray(value)) {
-      const boxes = form.getFields().filter((f): f is PDFCheckBox => f instanceof PDFCheckBox && f.getName().startsWith(`${pdfFieldName(name)}#`));
-      assert.ok(boxes.length, `no checkboxes for ${name}`);
-      for (const box of boxes) if (value.includes(box.acroField.getExportValues()?.[0]?.decodeText())) box.check();
-      continue;
-    }
-    const field = form.getField(pdfFieldName(name));
-    if (field instanceof PDFTextField) field.setText(String(value));
-    else if (field instanceof PDFRadioGroup) field.select(String(value));
-    else if (field instanceof PDFDropdown) field.select(field.acroField.getOptions().find((o) => o.value.decodeText() === value)!.display!.decodeText());
-    else if (field instanceof PDFCheckBox) field.check();
-    else assert.fail(`unexpected field type for ${name}`);
-  }
-  return Buffer.from(await pdf.save());
-}
 
 /** Generates, fills, reads back and runs every applicable step through the engine, as the online form does. */
 async function throughPdf(def: ServiceDefinition, body: Record<string, unknown>, files: Record<string, FileRef[]> = {}) {
@@ -184,14 +159,14 @@ test("the PDF says which fields and sections apply only in some cases, and where
   const conditional: ServiceDefinition = {
     ...melde,
     steps: melde.steps.map((s) =>
-      s.id === "zustellung" ? { ...s, visibleIf: { "==": [{ var: "art" }, "erweitert"] } } : s.id === "bescheinigung" ? { ...s, visibleIf: { "!": [{ var: "fuerAnderePerson" }] } } : s,
+      s.id === "zustellung" ? { ...s, visibleIf: { "==": [{ var: "art" }, "erweitert"] } } : s.id === "bescheinigung" ? { ...s, visibleIf: { "!!": [{ var: "fuerAnderePerson" }] } } : s,
     ),
   };
   const all = await text(conditional);
   assert.match(all, /Stadt Usingen/);
-  assert.match(all, /Nur auszufüllen, wenn bei „Welche Bescheinigung brauchen Sie\?“ „Erweiterte Meldebescheinigung \(10,00 Euro\)“ angegeben ist\./);
+  assert.match(all, /Nur auszufüllen, wenn bei „Welche Bescheinigung brauchen Sie\?“ „Erweiterte Meldebescheinigung \(10,00 Euro\)“ gewählt ist\./);
   assert.match(all, /Dieser Abschnitt gilt nur in bestimmten Fällen; das Online-Formular prüft das\./);
-  assert.match(all, /Nur auszufüllen, wenn bei „Wofür brauchen Sie die Bescheinigung\?“ „Sonstiger Zweck“ angegeben ist\./);
+  assert.match(all, /Nur auszufüllen, wenn bei „Wofür brauchen Sie die Bescheinigung\?“ „Sonstiger Zweck“ gewählt ist\./);
   assert.match(all, /Nachweis „Vollmacht der anderen Person“: bitte nach dem Hochladen dieses Formulars online beifügen\./);
   assert.match(all, /Geburtsdatum Format: TT\.MM\.JJJJ/);
   assert.match(await text(definition("elektroschrott-abholung")), /Gerät 1 .* Gerät 2 .* Gerät 3 /);

@@ -1,6 +1,6 @@
-import type { FieldDefinition, ServiceDefinition, StepDefinition } from "../../services/index.js";
-import { allFields } from "../../services/definitions.js";
-import { optionsOf } from "../../services/form/engine.js";
+import { optionsOf, type FieldDefinition, type ServiceDefinition, type StepDefinition } from "../../services/index.js";
+import { compactRepeats } from "../answers.js";
+import { ruleCondition } from "../rules-text.js";
 import { buildFillablePdf, type FormFieldSpec, type FormSection } from "../../../platform/pdf/acroform.js";
 
 /**
@@ -17,31 +17,16 @@ const YES_NO = [
   { value: "nein", label: "Nein" },
 ];
 
-/** "bei „Zweck“ „Sonstiges“" for the simple rules most definitions use; undefined for others. */
-function conditionText(def: ServiceDefinition, rule: Record<string, unknown>): string | undefined {
-  const [op, args] = Object.entries(rule)[0] ?? [];
-  if ((op !== "==" && op !== "in") || !Array.isArray(args)) return undefined;
-  const [left, right] = args as [unknown, unknown];
-  const variable = (left as { var?: unknown } | null)?.var;
-  if (typeof variable !== "string") return undefined;
-  // Inside a repeatable group a rule reads "groupId.fieldId"; field ids are unique per definition.
-  const field = allFields(def).find((f) => f.id === variable.split(".").at(-1));
-  const wanted = op === "in" ? right : [right];
-  if (!field || !Array.isArray(wanted)) return undefined;
-  const shown = wanted.map((v) => (v === true ? "Ja" : v === false ? "Nein" : optionsOf(def, field).find((o) => o.value === v)?.label ?? String(v)));
-  return `bei „${field.label}“ ${shown.map((s) => `„${s}“`).join(" oder ")} angegeben ist`;
-}
-
 function stepNote(def: ServiceDefinition, step: StepDefinition): string | undefined {
   if (!step.visibleIf) return undefined;
-  const when = conditionText(def, step.visibleIf);
+  const when = ruleCondition(def, step.visibleIf);
   return when ? `Nur auszufüllen, wenn ${when}.` : "Dieser Abschnitt gilt nur in bestimmten Fällen; das Online-Formular prüft das.";
 }
 
 function hintOf(def: ServiceDefinition, field: FieldDefinition): string | undefined {
   const parts = [field.hint, field.type === "date" ? "Format: TT.MM.JJJJ" : undefined];
   if (field.visibleIf) {
-    const when = conditionText(def, field.visibleIf);
+    const when = ruleCondition(def, field.visibleIf);
     parts.push(when ? `Nur auszufüllen, wenn ${when}.` : "Nur in bestimmten Fällen auszufüllen.");
   }
   return parts.filter(Boolean).join(" ") || undefined;
@@ -119,30 +104,20 @@ const isEmpty = (v: string | string[] | undefined) => v === undefined || v.lengt
  * others numbered from 0 again, as the online form would have sent them.
  */
 export function bodyFromPdfForm(def: ServiceDefinition, values: Record<string, string | string[]>): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+  let body: Record<string, unknown> = {};
   // The input names of one field: an address has three.
   const inputs = (f: FieldDefinition, name: string): string[] => (f.type === "address" ? [`${name}.strasse`, `${name}.plz`, `${name}.ort`] : [name]);
-  const copy = (f: FieldDefinition, from: string, to: string) => {
-    inputs(f, from).forEach((input, k) => {
-      const v = values[input];
-      if (!isEmpty(v)) body[inputs(f, to)[k]!] = v;
-    });
+  const copy = (f: FieldDefinition, name: string) => {
+    for (const input of inputs(f, name)) if (!isEmpty(values[input])) body[input] = values[input];
   };
   for (const step of def.steps) {
     for (const f of step.fields) {
-      if (f.type !== "group") copy(f, f.id, f.id);
-      else if (!f.repeat) for (const c of f.fields ?? []) copy(c, c.id, c.id);
-      else {
-        const children = f.fields ?? [];
-        let next = 0;
-        for (let i = 0; i < f.repeat.max; i++) {
-          const filled = children.some((c) => inputs(c, `${f.id}[${i}].${c.id}`).some((input) => !isEmpty(values[input])));
-          if (!filled) continue;
-          for (const c of children) copy(c, `${f.id}[${i}].${c.id}`, `${f.id}[${next}].${c.id}`);
-          next++;
-        }
-      }
+      if (f.type !== "group") copy(f, f.id);
+      else if (!f.repeat) for (const c of f.fields ?? []) copy(c, c.id);
+      else for (let i = 0; i < f.repeat.max; i++) for (const c of f.fields ?? []) copy(c, `${f.id}[${i}].${c.id}`);
     }
+    // Blocks left empty go, the others are numbered from 0 again — as for the online form.
+    body = compactRepeats(step, body).body;
   }
   return body;
 }
