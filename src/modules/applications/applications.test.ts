@@ -308,6 +308,13 @@ test("logged in: the Servicekonto prefills the form, the draft and the submissio
   await c.submit();
   mine = await t.app.inject({ url: "/usingen/mein-rathaus/antraege", headers: { cookie: erika } });
   assert.match(mine.body, /Meldebescheinigung beantragen<\/a><\/td><td class="kern-table__cell">USI-\d{4}-\d{6}/);
+  // The confirmation mail goes to the account's address (this form asks for none), with a link into Mein Rathaus.
+  const reference = /USI-\d{4}-\d{6}/.exec(mine.body)![0];
+  const mail = await t.ctx.db.kysely.selectFrom("mail_outbox").selectAll().where("reference", "=", reference).executeTakeFirstOrThrow();
+  assert.equal(mail.to_address, "erika.mustermann@example.org");
+  assert.match(mail.body_text, /^Guten Tag Beispielangabe Beispielangabe,\n/, "greeted by the name given in the form");
+  assert.ok(mail.body_text.includes(`${t.base}${draftUrl}/eingang`), "link to the application");
+  assert.ok(!mail.body_text.includes("Heidestraße"), "no answers in the mail");
   const maxMine = await t.app.inject({ url: "/usingen/mein-rathaus/antraege", headers: { cookie: max } });
   assert.ok(!maxMine.body.includes(draftUrl), "Max does not see Erika's applications");
   const home = await t.app.inject({ url: "/usingen/mein-rathaus/", headers: { cookie: erika } });

@@ -337,7 +337,14 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext,
     const r = await draftFor(req, reply);
     if (isReply(r)) return r;
     const citizen = citizenOf(req);
-    const result = await apps.submit(r.t, r.def, r.d, { statusUrl: (s) => statusUrl(r.t, s) });
+    const account = citizen && r.d.accountId ? await identityService(ctx).store.account(r.t.id, citizen.accountId) : undefined;
+    const result = await apps.submit(
+      r.t,
+      r.def,
+      r.d,
+      { statusUrl: (s) => statusUrl(r.t, s), url: (s) => `${ctx.config.baseUrl}/${r.t.slug}/dienste/${s.serviceId}/antrag/${s.draftId}/eingang` },
+      account ? { email: account.attributes.email ?? account.contact.email, name: [account.attributes.givenName, account.attributes.surname].filter(Boolean).join(" ") || undefined } : undefined,
+    );
     if (!result.ok) {
       req.log.info({ draftId: r.d.id, stepId: result.stepId, fields: Object.keys(result.errors) }, "submit refused: a step is incomplete or invalid");
       const step = r.def.steps.find((s) => s.id === result.stepId)!;

@@ -315,7 +315,7 @@ export class Applications {
    * Submits the draft exactly once: a double click or a replayed request finds the draft
    * already submitted and gets the same submission back (`created: false`).
    */
-  async submit(tenant: Tenant, def: ServiceDefinition, d: Draft, links: { statusUrl: (s: Submission) => string }): Promise<{ ok: true; submission: Submission; created: boolean } | { ok: false; stepId: string; errors: StepErrors }> {
+  async submit(tenant: Tenant, def: ServiceDefinition, d: Draft, links: { statusUrl: (s: Submission) => string; url: (s: Submission) => string }, account?: { email?: string | undefined; name?: string | undefined }): Promise<{ ok: true; submission: Submission; created: boolean } | { ok: false; stepId: string; errors: StepErrors }> {
     if (d.status === "submitted" && d.submissionId) {
       const existing = await this.store.submission(d.tenantId, d.submissionId);
       if (existing) return { ok: true, submission: toSubmission(existing), created: false };
@@ -334,7 +334,9 @@ export class Applications {
       }
     };
     collect(answers);
-    const contact = contactOf(def, answers);
+    // The form's e-mail answer; for a logged-in citizen whose form asks for none, the account's address.
+    const asked = contactOf(def, answers);
+    const contact = { email: asked.email ?? account?.email, name: asked.name ?? account?.name };
     const now = this.ctx.clock.now();
     const submissionId = newId(this.ctx.clock);
     const year = Number(berlinDateTime(now).date.slice(0, 4));
@@ -378,10 +380,9 @@ export class Applications {
               `Ihr Antrag „${def.title}“ ist bei der ${tenant.kind} ${tenant.name} eingegangen.`,
               `Ihr Aktenzeichen: ${row.reference}`,
               "",
-              "Den Stand Ihres Antrags und Ihre Eingangsbestätigung (PDF) finden Sie hier:",
-              links.statusUrl(submission),
-              "",
-              "Bitte geben Sie diesen Link nicht weiter. Diese E-Mail wurde automatisch erstellt.",
+              ...(d.accountId
+                ? ["Den Stand Ihres Antrags und Ihre Eingangsbestätigung (PDF) finden Sie in „Mein Rathaus“:", links.url(submission), "", "Diese E-Mail wurde automatisch erstellt."]
+                : ["Den Stand Ihres Antrags und Ihre Eingangsbestätigung (PDF) finden Sie hier:", links.statusUrl(submission), "", "Bitte geben Sie diesen Link nicht weiter. Diese E-Mail wurde automatisch erstellt."]),
               "",
               `${tenant.kind} ${tenant.name}`,
             ].join("\n"),
