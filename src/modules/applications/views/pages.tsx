@@ -19,6 +19,8 @@ export function StepPage(p: { view: StepView; index: number; count: number; acti
       <p className="kern-body kern-hint">Alle Felder sind Pflichtfelder, wenn sie nicht als „optional“ gekennzeichnet sind.</p>
       <form method="post" action={p.action} encType={hasFileInput(step) ? "multipart/form-data" : undefined} className="stack-form application-form" novalidate>
         <CsrfField token={p.csrf} />
+        {/* The form's default button comes first: Enter in a text field means "Weiter", not "add" or "remove" an item of a group. */}
+        <button type="submit" name="_aktion" value="weiter" hidden>Weiter</button>
         <StepFields v={view} />
         <div className="form-actions">
           <button type="submit" className="kern-btn kern-btn--primary" name="_aktion" value="weiter"><span className="kern-label">Weiter</span></button>
