@@ -439,26 +439,31 @@ export class Applications {
 
   // ---- secret links: the resume link of an anonymous draft, the status link of a submission ----
 
-  resumeToken(d: Pick<Draft, "id" | "linkSalt">): string {
-    return `${d.id}.${this.ctx.secrets.sign("application-resume", `${d.id}|${d.linkSalt}`)}`;
+  private link(purpose: string, row: { id: string; linkSalt: string }): string {
+    return `${row.id}.${this.ctx.secrets.sign(purpose, `${row.id}|${row.linkSalt}`)}`;
   }
 
-  async draftByResumeToken(tenantId: string, token: string): Promise<Draft | undefined> {
+  private async byLink<T extends { id: string; linkSalt: string }>(purpose: string, token: string, load: (id: string) => Promise<T | undefined>): Promise<T | undefined> {
     const [id, sig] = token.split(".");
     if (!id || !sig || id.length > 64) return undefined;
-    const d = await this.draft(tenantId, id);
-    return d && this.ctx.secrets.verify("application-resume", `${d.id}|${d.linkSalt}`, sig) ? d : undefined;
+    const row = await load(id);
+    return row && this.ctx.secrets.verify(purpose, `${row.id}|${row.linkSalt}`, sig) ? row : undefined;
+  }
+
+  resumeToken(d: Pick<Draft, "id" | "linkSalt">): string {
+    return this.link("application-resume", d);
+  }
+
+  draftByResumeToken(tenantId: string, token: string): Promise<Draft | undefined> {
+    return this.byLink("application-resume", token, (id) => this.draft(tenantId, id));
   }
 
   statusToken(s: Pick<Submission, "id" | "linkSalt">): string {
-    return `${s.id}.${this.ctx.secrets.sign("application-status", `${s.id}|${s.linkSalt}`)}`;
+    return this.link("application-status", s);
   }
 
-  async submissionByStatusToken(tenantId: string, token: string): Promise<Submission | undefined> {
-    const [id, sig] = token.split(".");
-    if (!id || !sig || id.length > 64) return undefined;
-    const s = await this.submission(tenantId, id);
-    return s && this.ctx.secrets.verify("application-status", `${s.id}|${s.linkSalt}`, sig) ? s : undefined;
+  submissionByStatusToken(tenantId: string, token: string): Promise<Submission | undefined> {
+    return this.byLink("application-status", token, (id) => this.submission(tenantId, id));
   }
 
   async ofAccount(tenantId: string, accountId: string): Promise<{ drafts: Draft[]; submissions: Submission[] }> {

@@ -80,14 +80,22 @@ function Field(p: { v: StepView; field: FieldDefinition; name: string; group?: {
     );
   };
 
-  const choices = (type: "radio" | "checkbox", options: { value: string; label: string }[], selected: string[]) => {
+  /** A question answered by ticking: legend, hint and error, then the boxes. */
+  const checkFieldset = (body: SafeHtml) => {
     const hint = hintParts.filter(Boolean).join(" ") || undefined;
     return (
       <fieldset className={`kern-fieldset${error ? " kern-fieldset--error" : ""}`} aria-describedby={describedBy(name, !!hint, !!error)}>
         <legend className="kern-label">{f.label}<Optional required={required} /></legend>
         <Hint name={name} text={hint} />
         <ErrorText name={name} error={error} />
-        <div className="kern-fieldset__body">
+        <div className="kern-fieldset__body">{body}</div>
+      </fieldset>
+    );
+  };
+
+  const choices = (type: "radio" | "checkbox", options: { value: string; label: string }[], selected: string[]) =>
+    checkFieldset(
+      <Fragment>
           {options.map((o, i) => {
             const id = i === 0 ? name : `${name}-${i + 1}`;
             return (
@@ -97,10 +105,8 @@ function Field(p: { v: StepView; field: FieldDefinition; name: string; group?: {
               </div>
             );
           })}
-        </div>
-      </fieldset>
+      </Fragment>,
     );
-  };
 
   switch (f.type) {
     case "info":
@@ -141,22 +147,13 @@ function Field(p: { v: StepView; field: FieldDefinition; name: string; group?: {
       return choices("radio", [{ value: "ja", label: "Ja" }, { value: "nein", label: "Nein" }], [value]);
     case "checkboxes":
       return choices("checkbox", optionsOf(v.def, f), list(v.body[name]));
-    case "declaration": {
-      const hint = hintParts.filter(Boolean).join(" ") || undefined;
-      return (
-        <fieldset className={`kern-fieldset${error ? " kern-fieldset--error" : ""}`} aria-describedby={describedBy(name, !!hint, !!error)}>
-          <legend className="kern-label">{f.label}<Optional required={required} /></legend>
-          <Hint name={name} text={hint} />
-          <ErrorText name={name} error={error} />
-          <div className="kern-fieldset__body">
-            <div className={`kern-form-check${error ? " kern-form-check--error" : ""}`}>
-              <input className="kern-form-check__checkbox" type="checkbox" id={name} name={name} value="ja" checked={value === "ja"} />
-              <label className="kern-label" htmlFor={name}>{f.text ?? f.label}</label>
-            </div>
-          </div>
-        </fieldset>
+    case "declaration":
+      return checkFieldset(
+        <div className={`kern-form-check${error ? " kern-form-check--error" : ""}`}>
+          <input className="kern-form-check__checkbox" type="checkbox" id={name} name={name} value="ja" checked={value === "ja"} />
+          <label className="kern-label" htmlFor={name}>{f.text ?? f.label}</label>
+        </div>,
       );
-    }
     case "address": {
       const hint = hintParts.filter(Boolean).join(" ") || undefined;
       const part = (suffix: string, label: string, extra: Record<string, unknown>) => {
