@@ -1,5 +1,9 @@
 import type { ModuleManifest } from "../../platform/module.js";
+import type { FastifyRequest } from "fastify";
 import type { AppContext } from "../../platform/context.js";
+import type { Tenant } from "../../platform/tenancy.js";
+import type { SafeHtml } from "../../platform/ui/jsx.js";
+import type { Submission } from "./service.js";
 import { createVirusScanner, type VirusScanner } from "../../platform/storage/virus-scan.js";
 import { serviceCatalogue, summarise } from "../services/index.js";
 import { applicationMigrations } from "./migrations.js";
@@ -26,6 +30,18 @@ export function onSubmitted(ctx: AppContext, handler: SubmissionHandler): void {
   applications(ctx).handlers.push(handler);
 }
 export type { Draft, Submission, SubmittedEvent, SubmissionHandler } from "./service.js";
+
+/** How the applicant reached the submission's page: logged in, or through the secret status link. */
+export type SubmissionAccess = { kind: "account" } | { kind: "link"; token: string };
+/** A part of the applicant's submission page contributed by another module (the back office: messages, Bescheide). */
+export type SubmissionSection = (req: FastifyRequest, tenant: Tenant, submission: Submission, access: SubmissionAccess) => Promise<SafeHtml | undefined>;
+const sections = new WeakMap<AppContext, SubmissionSection[]>();
+export function registerSubmissionSection(ctx: AppContext, section: SubmissionSection): void {
+  sections.set(ctx, [...(sections.get(ctx) ?? []), section]);
+}
+export function submissionSections(ctx: AppContext): SubmissionSection[] {
+  return sections.get(ctx) ?? [];
+}
 
 async function renderReceipt(ctx: AppContext, payload: { tenantId: string; submissionId: string }): Promise<void> {
   const apps = applications(ctx);
@@ -61,7 +77,7 @@ export const applicationsModule: ModuleManifest = {
     instances.set(ctx, { apps: new Applications(ctx, { anonymousDraftDays: ctx.config.anonymousDraftDays, accountDraftDays: ACCOUNT_DRAFT_DAYS }), scanner });
   },
   routes(app, ctx) {
-    registerApplicationRoutes(app, ctx, applications(ctx), instances.get(ctx)!.scanner);
+    registerApplicationRoutes(app, ctx, applications(ctx), instances.get(ctx)!.scanner, () => submissionSections(ctx));
   },
   accountLinks: [{ label: "Meine Anträge", path: "mein-rathaus/antraege", description: "Angefangene und abgesendete Anträge, Eingangsbestätigungen und der Stand der Bearbeitung." }],
   jobs: [

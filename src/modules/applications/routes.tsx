@@ -16,6 +16,7 @@ import type { VirusScanner } from "../../platform/storage/virus-scan.js";
 import { serviceCatalogue, summarise, type ServiceDefinition, type StepDefinition } from "../services/index.js";
 import { identityService } from "../identity/index.js";
 import { Applications, filesByInput, type Draft, type Submission } from "./service.js";
+import type { SubmissionAccess, SubmissionSection } from "./index.js";
 import { bodyFromAnswers, itemCounts, stepOwnsInput } from "./answers.js";
 import { hasFileInput } from "./views/fields.js";
 import { CheckPage, ConfirmationPage, GonePage, MyApplicationsPage, PdfFormPage, ResumePage, SavedPage, StartPage, StepPage } from "./views/pages.js";
@@ -28,7 +29,7 @@ type TokenP = { Params: { tenant: string; token: string } };
 const SESSION_DRAFTS = 20;
 const MB = 1024 * 1024;
 
-export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext, apps: Applications, scanner: VirusScanner): void {
+export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext, apps: Applications, scanner: VirusScanner, sections: () => SubmissionSection[]): void {
   const catalogue = serviceCatalogue(ctx);
   const tenantOf = (req: FastifyRequest): Tenant => {
     if (!req.tenant) throw notFound("Diese Kommune");
@@ -359,11 +360,12 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext,
 
   // ---- after submitting ----
 
-  const confirmation = async (req: FastifyRequest, reply: FastifyReply, t: Tenant, s: Submission, opts: { receiptHref: string; statusUrl: string | undefined; justSubmitted: boolean }) => {
+  const confirmation = async (req: FastifyRequest, reply: FastifyReply, t: Tenant, s: Submission, opts: { receiptHref: string; statusUrl: string | undefined; justSubmitted: boolean; access: SubmissionAccess }) => {
     const def = await apps.definitionOf(s);
     const files = await apps.submissionFiles(s);
+    const extra = (await Promise.all(sections().map((section) => section(req, t, s, opts.access)))).filter((x) => x !== undefined);
     return sendPage(ctx, req, reply, { title: opts.justSubmitted ? `Antrag eingegangen – ${s.reference}` : `${def.title} – ${s.reference}`, tenant: t, breadcrumbs: crumbs(t, def, opts.justSubmitted ? "Eingangsbestätigung" : s.reference) },
-      <ConfirmationPage tenant={t} def={def} submission={s} files={files.map((f) => ({ name: f.file_name, size: f.size }))} receiptHref={s.receiptKey ? opts.receiptHref : undefined} statusUrl={opts.statusUrl} mineHref={s.accountId ? `/${t.slug}/mein-rathaus/antraege` : undefined} justSubmitted={opts.justSubmitted} />);
+      <ConfirmationPage tenant={t} def={def} submission={s} files={files.map((f) => ({ name: f.file_name, size: f.size }))} receiptHref={s.receiptKey ? opts.receiptHref : undefined} statusUrl={opts.statusUrl} mineHref={s.accountId ? `/${t.slug}/mein-rathaus/antraege` : undefined} justSubmitted={opts.justSubmitted} extra={extra} />);
   };
   const submittedOf = async (req: FastifyRequest<DP>, reply: FastifyReply) => {
     const r = await draftFor(req, reply);
@@ -376,7 +378,7 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext,
   app.get<DP & { Querystring: { neu?: string } }>("/:tenant/dienste/:serviceId/antrag/:draftId/eingang", async (req, reply) => {
     const r = await submittedOf(req, reply);
     if (isReply(r)) return r;
-    return confirmation(req, reply, r.t, r.s, { receiptHref: `${base(r.t, r.d)}/eingang/quittung.pdf`, statusUrl: r.s.accountId ? undefined : statusUrl(r.t, r.s), justSubmitted: req.query.neu === "1" });
+    return confirmation(req, reply, r.t, r.s, { receiptHref: `${base(r.t, r.d)}/eingang/quittung.pdf`, statusUrl: r.s.accountId ? undefined : statusUrl(r.t, r.s), justSubmitted: req.query.neu === "1", access: r.s.accountId ? { kind: "account" } : { kind: "link", token: apps.statusToken(r.s) } });
   });
   const sendReceipt = async (reply: FastifyReply, s: Submission) => {
     if (!s.receiptKey) throw new HttpError(404, "Die Eingangsbestätigung wird gerade erstellt. Bitte versuchen Sie es in einigen Sekunden erneut.");
@@ -400,7 +402,7 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext,
   };
   app.get<TokenP>("/:tenant/antrag/status/:token", async (req, reply) => {
     const { t, s } = await byStatusToken(req);
-    return confirmation(req, reply, t, s, { receiptHref: `/${t.slug}/antrag/status/${req.params.token}/quittung.pdf`, statusUrl: undefined, justSubmitted: false });
+    return confirmation(req, reply, t, s, { receiptHref: `/${t.slug}/antrag/status/${req.params.token}/quittung.pdf`, statusUrl: undefined, justSubmitted: false, access: { kind: "link", token: req.params.token } });
   });
   app.get<TokenP>("/:tenant/antrag/status/:token/quittung.pdf", async (req, reply) => {
     const { s } = await byStatusToken(req);

@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type { AppContext } from "../../platform/context.js";
+import type { Executor } from "../../platform/db/index.js";
 import type { Tenant } from "../../platform/tenancy.js";
 import { newId, randomToken } from "../../platform/ids.js";
 import { berlinDateTime } from "../../platform/clock.js";
@@ -415,6 +416,20 @@ export class Applications {
 
   async submissionFiles(s: Pick<Submission, "tenantId" | "id">): Promise<Selectable<FileRow>[]> {
     return this.store.submissionFiles(s.tenantId, s.id);
+  }
+
+  async submissionFile(s: Pick<Submission, "tenantId" | "id">, fileId: string): Promise<Selectable<FileRow> | undefined> {
+    return this.store.submissionFile(s.tenantId, s.id, fileId);
+  }
+
+  /** The processing state the applicant sees (set by the back office). */
+  async setStatus(tenantId: string, submissionId: string, status: string, trx?: Executor): Promise<void> {
+    await this.store.setStatus(tenantId, submissionId, status, trx);
+  }
+
+  /** Where the applicant follows the submission: the status link (anonymous) or the confirmation page in their account. */
+  applicantUrl(tenant: Tenant, s: Submission): string {
+    return s.accountId ? `${this.ctx.config.baseUrl}/${tenant.slug}/dienste/${s.serviceId}/antrag/${s.draftId}/eingang` : `${this.ctx.config.baseUrl}/${tenant.slug}/antrag/status/${this.statusToken(s)}`;
   }
 
   async discard(d: Draft): Promise<void> {

@@ -134,6 +134,14 @@ export class ApplicationStore {
     return this.db.kysely.selectFrom("submissions").selectAll().where("tenant_id", "=", tenantId).where("account_id", "=", accountId).orderBy("submitted_at", "desc").execute();
   }
 
+  async setStatus(tenantId: string, id: string, status: string, trx: Executor = this.db.kysely): Promise<void> {
+    await trx.updateTable("submissions").set({ status }).where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+  }
+
+  async submissionFile(tenantId: string, submissionId: string, fileId: string): Promise<Selectable<FileRow> | undefined> {
+    return this.db.kysely.selectFrom("application_files").selectAll().where("tenant_id", "=", tenantId).where("submission_id", "=", submissionId).where("id", "=", fileId).executeTakeFirst();
+  }
+
   async setReceipt(tenantId: string, id: string, key: string): Promise<void> {
     await this.db.kysely.updateTable("submissions").set({ receipt_key: key }).where("tenant_id", "=", tenantId).where("id", "=", id).execute();
   }

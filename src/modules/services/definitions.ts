@@ -69,6 +69,14 @@ export interface ServiceDefinition {
   provenance: { source: string; reviewedAt: string; reviewedBy?: string };
   codeLists?: Record<string, Option[]>;
   steps: StepDefinition[];
+  /** the back office's workflow (cases module); the default applies without it */
+  workflow?: {
+    initial: string;
+    states: { key: string; label: string; deadlineDays?: number; final?: boolean; awaitsCitizen?: boolean }[];
+    transitions: { from: string; to: string; label: string; roles?: string[]; withBescheid?: boolean; withMessage?: boolean }[];
+  };
+  /** Bescheid texts per final state, with placeholders */
+  bescheidTemplates?: Record<string, string>;
 }
 
 let compiled: ValidateFunction | undefined;
@@ -143,6 +151,18 @@ export function validateDefinition(def: unknown): string[] {
     if (f.type === "group" && f.fields?.some((c) => c.type === "group")) problems.push(`field ${f.id}: groups do not nest`);
   }
   if (!d.fullyDigital && !d.onlineParts) problems.push("a service that is not fully digital must say what is online (onlineParts)");
+  if (d.workflow) {
+    const w = d.workflow;
+    const keys = new Set(w.states.map((s) => s.key));
+    if (keys.size !== w.states.length) problems.push("workflow: state keys are not unique");
+    if (!keys.has(w.initial)) problems.push(`workflow: initial state "${w.initial}" is not a state`);
+    if (!w.states.some((s) => s.final)) problems.push("workflow: no final state");
+    for (const t of w.transitions) {
+      if (!keys.has(t.from) || !keys.has(t.to)) problems.push(`workflow: transition ${t.from} → ${t.to} names an unknown state`);
+      if (w.states.find((s) => s.key === t.from)?.final) problems.push(`workflow: transition out of the final state "${t.from}"`);
+    }
+    for (const key of Object.keys(d.bescheidTemplates ?? {})) if (!keys.has(key)) problems.push(`bescheidTemplates: "${key}" is not a workflow state`);
+  }
   return problems;
 }
 

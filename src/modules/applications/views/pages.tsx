@@ -85,7 +85,7 @@ export function SavedPage(p: { def: ServiceDefinition; draft: Draft; resumeUrl: 
   );
 }
 
-export function ConfirmationPage(p: { tenant: Tenant; def: ServiceDefinition; submission: Submission; files: { name: string; size: number }[]; receiptHref: string | undefined; statusUrl: string | undefined; mineHref: string | undefined; justSubmitted: boolean }): SafeHtml {
+export function ConfirmationPage(p: { tenant: Tenant; def: ServiceDefinition; submission: Submission; files: { name: string; size: number }[]; receiptHref: string | undefined; statusUrl: string | undefined; mineHref: string | undefined; justSubmitted: boolean; extra?: SafeHtml[] }): SafeHtml {
   const s = p.submission;
   return (
     <div className="application-confirmation">
@@ -109,6 +109,7 @@ export function ConfirmationPage(p: { tenant: Tenant; def: ServiceDefinition; su
         <div className="kern-description-list-item"><dt className="kern-description-list-item__key">Stand</dt><dd className="kern-description-list-item__value">{statusLabel(s.status)}</dd></div>
         {p.files.length ? <div className="kern-description-list-item"><dt className="kern-description-list-item__key">Beigefügte Dateien</dt><dd className="kern-description-list-item__value">{p.files.map((f) => `${f.name} (${formatSize(f.size)})`).join(", ")}</dd></div> : null}
       </dl>
+      {p.extra ?? null}
       <h2 className="kern-heading-medium">Eingangsbestätigung</h2>
       {p.receiptHref ? (
         <p className="kern-body"><a className="kern-link" href={p.receiptHref}>Eingangsbestätigung als PDF herunterladen</a> – mit allen Ihren Angaben.</p>
