@@ -5,7 +5,7 @@ import type { Tenant } from "../../platform/tenancy.js";
 import { sendPage } from "../../platform/http/pages.js";
 import { HttpError, notFound } from "../../platform/http/errors.js";
 import { staffOnly } from "../../platform/auth/guards.js";
-import { can, departmentsWith } from "../../platform/auth/permissions.js";
+import { departmentsWith } from "../../platform/auth/permissions.js";
 import { serviceCatalogue } from "../services/index.js";
 import { applications } from "../applications/index.js";
 import { tenantService } from "../tenants/index.js";
@@ -215,8 +215,6 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext, cases
     await ctx.audit.record({ tenantId: c.tenant_id, actor: { type: "staff", id: req.staff!.id }, action: "case.file.view", object: { type: "case", id: c.id }, fields: [f.kind] });
     return sendFile(reply, f.storage_key, f.file_name, f.content_type);
   });
-
-  void can;
 }
 
 function parseCursor(raw: string): Cursor | undefined {
