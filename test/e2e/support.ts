@@ -3,6 +3,8 @@
  * server and sets E2E_BASE_URL): Chromium via playwright-core, axe checks, staff login.
  */
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Result } from "axe-core";
@@ -67,6 +69,23 @@ export async function axeReport(page: Page): Promise<string | null> {
   return formatViolations(page.url(), results.violations);
 }
 
+let axeSource: string | undefined;
+
+/**
+ * Like `axeReport` (same axe-core, same WCAG tags, same report), for checking many pages: axe
+ * runs in the page itself and reports only violations, instead of AxeBuilder merging per-frame
+ * results in an extra blank page — a third of the time a page (about 150 instead of 450 ms here).
+ * Pages with frames get `axeReport`.
+ */
+export async function axeReportQuick(page: Page): Promise<string | null> {
+  if (page.frames().length > 1) return axeReport(page);
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(axeSource);
+  const options = { runOnly: { type: "tag", values: AXE_TAGS }, resultTypes: ["violations"] };
+  const violations = (await page.evaluate(`axe.run(document, ${JSON.stringify(options)}).then((r) => r.violations)`)) as Result[];
+  return violations.length ? formatViolations(page.url(), violations) : null;
+}
+
 /** Fails with a readable summary (rule, impact, selectors, page URL) when axe finds violations. */
 export async function axeCheck(page: Page): Promise<void> {
   const report = await axeReport(page);
@@ -100,4 +119,126 @@ export async function loginAsStaff(context: BrowserContext, email: string, passw
   } finally {
     await page.close();
   }
+}
+
+// ---- HTTP next to the browser: forms driven over fetch, pages checked in Chromium ----
+
+export interface HttpAnswer {
+  status: number;
+  /** the Location header of a redirect, as a path ("" without one) */
+  location: string;
+  html: string;
+}
+
+export interface Upload {
+  field: string;
+  name: string;
+  type: string;
+  data: Buffer;
+}
+
+/**
+ * fetch against the server under test with a cookie jar; redirects are not followed, so every
+ * answer can be checked. Shares its session with a browser context (`fromBrowser`, `forBrowser`):
+ * a form filled over HTTP can be looked at in Chromium and the other way round.
+ */
+export class HttpSession {
+  readonly cookies = new Map<string, string>();
+
+  /** The cookies of a browser context (e.g. after a real login) for requests over fetch. */
+  static fromBrowser(cookies: { name: string; value: string }[]): HttpSession {
+    const s = new HttpSession();
+    for (const c of cookies) s.cookies.set(c.name, c.value);
+    return s;
+  }
+
+  /** The jar as cookies for `BrowserContext.addCookies`. */
+  forBrowser(): { name: string; value: string; url: string }[] {
+    return [...this.cookies].map(([name, value]) => ({ name, value, url: BASE_URL }));
+  }
+
+  get(path: string): Promise<HttpAnswer> {
+    return this.send(path, {});
+  }
+
+  /** A form post as a browser sends it (application/x-www-form-urlencoded); arrays repeat the name. */
+  postForm(path: string, fields: Record<string, unknown>): Promise<HttpAnswer> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined) body.append(k, String(x));
+    return this.send(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: body.toString() });
+  }
+
+  /** A multipart/form-data post in field order (our forms carry `_csrf` first), files last. */
+  postMultipart(path: string, fields: Record<string, unknown>, files: Upload[]): Promise<HttpAnswer> {
+    const form = new FormData();
+    const entries = Object.entries(fields).sort(([a], [b]) => (a === "_csrf" ? -1 : b === "_csrf" ? 1 : 0));
+    for (const [k, v] of entries) for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined) form.append(k, String(x));
+    for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.data)], { type: f.type }), f.name);
+    return this.send(path, { method: "POST", body: form });
+  }
+
+  private async send(path: string, init: RequestInit): Promise<HttpAnswer> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    // What a browser sends with a same-origin form; the server's CSRF checks look at it.
+    if (init.method === "POST") headers.set("origin", BASE_URL);
+    const res = await fetch(url(path), { ...init, headers, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(";")[0]!;
+      const i = pair.indexOf("=");
+      const [name, value] = [pair.slice(0, i), pair.slice(i + 1)];
+      if (value === "" || /max-age=0(;|$)/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const to = res.headers.get("location");
+    const location = to ? new URL(to, BASE_URL + "/") : undefined;
+    return { status: res.status, location: location ? location.pathname + location.search : "", html: await res.text() };
+  }
+}
+
+// ---- keyboard ----
+
+/** What has the focus, as seen in the page. */
+export interface Focus {
+  tag: string;
+  id: string;
+  name: string;
+  type: string;
+  value: string;
+  /** the trimmed text content (buttons, links) */
+  text: string;
+  checked: boolean;
+  inMain: boolean;
+  visible: boolean;
+}
+
+// Runs in the page (a string: the project's TypeScript has no DOM types).
+const FOCUS_PROBE = `(() => {
+  const el = document.activeElement;
+  const r = el && el.getBoundingClientRect();
+  return {
+    tag: el ? el.tagName.toLowerCase() : "",
+    id: (el && el.id) || "",
+    name: (el && el.getAttribute("name")) || "",
+    type: (el && el.getAttribute("type")) || "",
+    value: el && typeof el.value === "string" ? el.value : "",
+    text: ((el && el.textContent) || "").replace(/\\s+/g, " ").trim(),
+    checked: !!(el && el.checked),
+    inMain: !!(el && el.closest("main#inhalt")),
+    visible: !!r && r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+  };
+})()`;
+
+export const focused = (page: Page): Promise<Focus> => page.evaluate(FOCUS_PROBE) as Promise<Focus>;
+
+/** Presses Tab (Shift+Tab with `back`) until `check` holds for the focused element; fails after `max` presses. */
+export async function tabUntil(page: Page, check: (f: Focus) => boolean, what: string, max = 40, back = false): Promise<Focus> {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+    const f = await focused(page);
+    if (check(f)) return f;
+    seen.push(f.id ? `#${f.id}` : `<${f.tag}>${f.text.slice(0, 30)}`);
+  }
+  assert.fail(`${what} not reached with ${max} presses of ${back ? "Shift+Tab" : "Tab"} on ${page.url()} (focus went: ${seen.join(", ")})`);
 }
