@@ -1,4 +1,4 @@
-import { formatGermanDate, readStep, visibleSteps, type Address, type Answers, type AnswerValue, type FieldDefinition, type FileRef, type ServiceDefinition, type StepDefinition, type StepErrors } from "../services/index.js";
+import { formatGermanDate, isVisible, readStep, visibleSteps, type Address, type Answers, type AnswerValue, type FieldDefinition, type FileRef, type ServiceDefinition, type StepDefinition, type StepErrors } from "../services/index.js";
 
 /**
  * Between stored answers and form bodies. A step page shows a body (the raw strings of its
@@ -197,5 +197,35 @@ export function contactOf(def: ServiceDefinition, answers: Answers): { email?: s
   }
   const name = [given, sur].filter(Boolean).join(" ");
   if (name) out.name = name;
+  return out;
+}
+
+/**
+ * Drops answers that no longer apply: fields of steps that do not apply, and fields whose rule no
+ * longer holds (an earlier answer changed). A stale answer must neither be shown nor steer rules.
+ */
+export function pruneHidden(def: ServiceDefinition, answers: Answers): Answers {
+  let out: Answers = { ...answers };
+  for (let pass = 0; pass < 3; pass++) {
+    const applicable = new Set(visibleSteps(def, out).map((s) => s.id));
+    const next: Answers = { ...out };
+    for (const step of def.steps) {
+      for (const f of step.fields) {
+        const children = f.type === "group" && !f.repeat ? f.fields ?? [] : [f];
+        for (const c of children) {
+          if (!applicable.has(step.id) || (f !== c && !isVisible(f, out)) || !isVisible(c, out)) delete next[c.id];
+        }
+        if (f.type === "group" && f.repeat && Array.isArray(next[f.id])) {
+          next[f.id] = (next[f.id] as Record<string, unknown>[]).map((item) => Object.fromEntries(Object.entries(item).filter(([k]) => {
+            const c = f.fields?.find((x) => x.id === k);
+            return c ? isVisible(c, out, { id: f.id, item }) : false;
+          }))) as Record<string, unknown>[];
+        }
+      }
+    }
+    const same = JSON.stringify(next) === JSON.stringify(out);
+    out = next;
+    if (same) break;
+  }
   return out;
 }

@@ -356,3 +356,32 @@ test("repeatable groups without JavaScript: add and remove items; empty optional
     break;
   }
 });
+
+test("changing an earlier answer: later steps that now ask for more are opened again, stale answers are gone", async () => {
+  const d = def("fundsache-melden");
+  const { exampleInput } = await import("../../test-support/form-filler.js");
+  const c = new ApplicationClient(t.app, "usingen");
+  await c.start(d.id);
+  const first = c.location;
+  await c.fillAll(d, today(), "first");
+  const before = await c.get(c.location);
+  // Back to step 1 and answer the other way ("verloren" ↔ "gefunden").
+  const page = await c.get(first);
+  const { body } = exampleInput(d, d.steps[0]!.fields, today(), "last");
+  const res = await c.post(first, { _csrf: csrfFrom(page.body), ...body, _aktion: "weiter" }, [], true);
+  assert.equal(res.statusCode, 303);
+  assert.match(String(res.headers.location), /\/schritt\/umstaende$/, "step 2 asks other questions now: not straight to the check page");
+  const draftId = /antrag\/([^/]+)\//.exec(first)![1]!;
+  const draft = await applications(t.ctx).draft(t.ctx.tenants.bySlug("usingen")!.id, draftId);
+  const step2 = d.steps[1]!;
+  for (const f of step2.fields) {
+    if (draft!.answers[f.id] !== undefined) assert.ok(f.visibleIf === undefined || JSON.stringify(f.visibleIf).includes(String(body.meldungsart)), `stale answer ${f.id} dropped`);
+  }
+  await c.fillAll(d, today(), "last");
+  const check = await c.get(c.location);
+  assert.notEqual(check.body, before.body);
+  assert.equal(errorsOf(check.body).length, 0);
+  const submitted = await c.submit();
+  assert.equal(submitted.statusCode, 303);
+  assert.match(c.location, /\/eingang\?neu=1$/);
+});

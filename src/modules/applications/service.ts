@@ -6,7 +6,7 @@ import { newId, randomToken } from "../../platform/ids.js";
 import { berlinDateTime } from "../../platform/clock.js";
 import { serviceCatalogue, readStep, visibleSteps, type Answers, type FileRef, type ServiceDefinition, type StepDefinition, type StepErrors } from "../services/index.js";
 import { ApplicationStore, type DraftRow, type FileRow, type SubmissionRow } from "./store.js";
-import { compactRepeats, contactOf, prefillAnswers, stepOwnsInput, validateAll, type PrefillSource } from "./answers.js";
+import { bodyFromAnswers, compactRepeats, contactOf, prefillAnswers, pruneHidden, stepOwnsInput, validateAll, type PrefillSource } from "./answers.js";
 
 export const RECEIPT_JOB = "applications.receipt";
 export const SUBMITTED_JOB = "applications.submitted";
@@ -230,19 +230,20 @@ export class Applications {
     const failed = Object.keys(errors).length > 0 || !!opts.keepOpen;
     if (failed && !opts.save) return { ok: false, errors, body };
 
-    let answers: Answers = { ...others, ...values };
+    // Answers that no longer apply go (a rule changed with this step's answers).
+    const answers = pruneHidden(def, { ...others, ...values });
     let stepsDone = failed ? d.stepsDone.filter((s) => s !== step.id) : [...new Set([...d.stepsDone, step.id])];
-    // Steps that no longer apply lose their answers (a rule changed); completed steps after this one stay completed.
-    const applicable = new Set(visibleSteps(def, answers).map((s) => s.id));
-    stepsDone = stepsDone.filter((s) => applicable.has(s));
-    for (const s of def.steps) {
-      if (applicable.has(s.id)) continue;
-      for (const f of s.fields) {
-        if (f.type === "group" && !f.repeat) for (const c of f.fields ?? []) delete answers[c.id];
-        else delete answers[f.id];
-      }
-    }
-    answers = Object.fromEntries(Object.entries(answers)) as Answers;
+    // Other completed steps stay completed only if they still hold with the new answers (an
+    // earlier answer may make a later step ask for more): the citizen is led back to them.
+    const applicable = visibleSteps(def, answers);
+    const others2 = applicable.filter((s) => s.id !== step.id && stepsDone.includes(s.id));
+    const allFiles = others2.some(stepHasFiles) ? filesByInput(await this.files(d)) : filesByInput(rows);
+    stepsDone = stepsDone.filter((id) => {
+      const s = applicable.find((x) => x.id === id);
+      if (!s) return false;
+      if (s.id === step.id) return true;
+      return Object.keys(readStep(def, s, bodyFromAnswers(s, answers), answers, { today: this.today(), files: allFiles }).errors).length === 0;
+    });
     const saved = await this.store.updateDraft(d.tenantId, d.id, { answers: JSON.stringify(answers), steps_done: JSON.stringify(stepsDone), updated_at: this.ctx.clock.now().toISOString() });
     if (!saved) return { ok: false, errors: { _form: "Dieser Antrag wurde bereits abgesendet." }, body };
     d.answers = answers;

@@ -110,7 +110,12 @@ function Field(p: { v: StepView; field: FieldDefinition; name: string; group?: {
 
   switch (f.type) {
     case "info":
-      return <div className="form-info"><RathausText text={f.text ?? f.label} headingOffset={2} /></div>;
+      return (
+        <div className="form-info">
+          {p.conditional ? <p className="kern-hint">{p.conditional.replace(/^Nur nötig, wenn/, "Gilt nur, wenn")}</p> : null}
+          <RathausText text={f.text ?? f.label} headingOffset={2} />
+        </div>
+      );
     case "text":
       return simple("text", { maxlength: typeof f.validation?.maxLength === "number" ? f.validation.maxLength : 500 });
     case "textarea":

@@ -222,7 +222,7 @@ export function PdfFormPage(p: { tenant: Tenant; def: ServiceDefinition; pdfHref
           <label className="kern-label" htmlFor="pdf-datei">Ausgefülltes PDF-Formular</label>
           <div className="kern-hint" id="pdf-datei-hinweis">Das PDF, das Sie hier heruntergeladen und ausgefüllt haben, höchstens 10 MB.</div>
           {p.error ? <p className="kern-error" id="pdf-datei-fehler" role="alert"><span className="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true"></span><span className="kern-body">{p.error}</span></p> : null}
-          <input className="kern-form-input__input file-input" id="pdf-datei" name="pdf" type="file" accept="application/pdf" aria-describedby={p.error ? "pdf-datei-hinweis pdf-datei-fehler" : "pdf-datei-hinweis"} />
+          <input className={`kern-form-input__input file-input${p.error ? " kern-form-input__input--error" : ""}`} id="pdf-datei" name="pdf" type="file" accept="application/pdf" aria-describedby={p.error ? "pdf-datei-hinweis pdf-datei-fehler" : "pdf-datei-hinweis"} aria-invalid={p.error ? "true" : undefined} />
         </div>
         <SubmitButton label="PDF hochladen und Angaben übernehmen" />
       </form>

@@ -316,19 +316,21 @@ export function summarise(def: ServiceDefinition, answers: Answers): { step: Ste
   };
   return visibleSteps(def, answers).map((step) => {
     const rows: SummaryRow[] = [];
+    // Only what applies: an answer kept from before a rule changed is not shown.
     const add = (field: FieldDefinition, prefix = "") => {
-      if (field.type === "info" || field.type === "group") return;
+      if (field.type === "info" || field.type === "group" || !isVisible(field, answers)) return;
       const value = answers[field.id];
       if (value !== undefined) rows.push({ label: `${prefix}${field.label}`, value: display(field, value) });
     };
     for (const f of step.fields) {
       if (f.type !== "group") add(f);
+      else if (!isVisible(f, answers)) continue;
       else if (!f.repeat) for (const c of f.fields ?? []) add(c);
       else {
         const items = (answers[f.id] as Record<string, AnswerValue>[] | undefined) ?? [];
         items.forEach((item, i) => {
           for (const c of f.fields ?? []) {
-            if (c.type === "info" || item[c.id] === undefined) continue;
+            if (c.type === "info" || item[c.id] === undefined || !isVisible(c, answers, { id: f.id, item })) continue;
             rows.push({ label: `${f.repeat!.itemLabel} ${i + 1}: ${c.label}`, value: display(c, item[c.id]!) });
           }
         });
