@@ -10,8 +10,8 @@
  * - End to end as a person does it: anonymous with a photo upload and the receipt PDF; logged in
  *   through the test Servicekonto with prefilled data and "Meine Anträge"; Fundsache with the
  *   keyboard only, where the first answer decides what the later steps ask, and that answer
- *   changed afterwards. (No shipped definition has a step-level rule, so no answer adds or
- *   removes a whole step.)
+ *   changed afterwards; Hund anmelden, where the way of payment adds or removes a whole step
+ *   (the SEPA mandate).
  * - The error summary: links to field ids, aria-invalid and aria-describedby, focus on the field.
  * Run with `npm run test:e2e` (scripts/run-e2e.mjs starts the server with the demo data);
  * E2E_CONCURRENCY sets how many definitions the axe sweep drives at once.
@@ -720,6 +720,59 @@ describe("Ende zu Ende im Browser", () => {
       await mine.getByRole("link", { name: def.title }).click();
       await page.waitForURL((u) => /\/eingang$/.test(u.pathname), { waitUntil: "load" });
       await page.getByText(`Aktenzeichen: ${reference}`).waitFor();
+    }),
+  );
+
+  test("Hund anmelden mit Servicekonto: die Zahlweise „Lastschrift“ fügt den Schritt „SEPA-Lastschriftmandat“ hinzu, „Überweisung“ nimmt ihn wieder heraus", { timeout: FLOW_TIMEOUT }, () =>
+    withContext(async (_context, page) => {
+      const def = definitions.find((d) => d.id === "hund-anmelden")!;
+      const sepa = def.steps.find((s) => s.id === "lastschrift")!;
+      assert.ok(sepa.visibleIf, "the SEPA step has a step-level rule");
+      await open(page, servicePath(def.id));
+      await submitForm(page, page.getByRole("button", { name: `Antrag „${def.title}“ online stellen` }));
+      await loginWithServicekonto(page, `${servicePath(def.id)}/antrag`);
+      await submitForm(page, page.getByRole("button", { name: "Antrag beginnen" }));
+      /** Types and ticks a step's example answers into the page, by the inputs' names, as a user would. */
+      const fill = async (stepId: string, choice: "first" | "last") => {
+        const step = def.steps.find((s) => s.id === stepId)!;
+        const { body } = exampleInput(def, step.fields, TODAY, choice);
+        for (const [name, value] of Object.entries(body)) {
+          const inputs = page.locator(`[name="${name}"]`);
+          const kind = await inputs.first().evaluate((el) => (el.tagName === "SELECT" ? "select" : (el as HTMLInputElement).type));
+          if (kind === "select") await inputs.first().selectOption(String(value));
+          else if (kind === "radio" || kind === "checkbox") for (const v of Array.isArray(value) ? value : [value]) await page.locator(`[name="${name}"][value="${v}"]`).check();
+          else await inputs.first().fill(String(value));
+        }
+      };
+      await expectStep(page, def.steps[0]!.title, 1, 4);
+      await fill("halter", "first");
+      await weiter(page);
+      await expectStep(page, def.steps[1]!.title, 2, 4);
+      await fill("hunde", "last"); // not a dangerous dog: no permits to upload
+      await weiter(page);
+      await expectStep(page, def.steps[2]!.title, 3, 4);
+      await fill("steuer", "last"); // no reduction (no proof to upload) …
+      await page.locator('[name="zahlweise"][value="lastschrift"]').check(); // … paid by direct debit
+      assert.equal(await page.locator('[name="zahlweise"]:checked').getAttribute("value"), "lastschrift");
+      await weiter(page);
+      // The rule adds a step: now five.
+      await expectStep(page, sepa.title, 4, 5);
+      await fill("lastschrift", "first");
+      await weiter(page);
+      await expectStep(page, def.steps.at(-1)!.title, 5, 5);
+      // Back to the tax step, pay by transfer: the SEPA step is gone again.
+      await page.goto(new URL(page.url().replace(/schritt\/[^/]+$/, "schritt/steuer")).href);
+      await page.locator('[name="zahlweise"][value="ueberweisung"]').check();
+      await weiter(page);
+      await expectStep(page, def.steps.at(-1)!.title, 4, 4);
+      await fill("abschluss", "first");
+      await weiter(page);
+      assert.match(pathOf(page), /\/pruefen$/);
+      assert.equal(await page.getByRole("heading", { name: sepa.title }).count(), 0, "the check page has no SEPA section");
+      assert.equal(await page.getByText("IBAN", { exact: true }).count(), 0, "no IBAN from the removed step");
+      await submitForm(page, page.getByRole("button", { name: SUBMIT }));
+      assert.match(page.url(), /\/eingang\?neu=1$/);
+      assert.match(((await page.locator(".reference").textContent()) ?? "").trim(), REFERENCE);
     }),
   );
 
