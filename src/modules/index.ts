@@ -7,6 +7,7 @@ import { servicesModule } from "./services/index.js";
 import { applicationsModule } from "./applications/index.js";
 import { casesModule } from "./cases/index.js";
 import { handoffModule } from "./handoff/index.js";
+import { recordsModule } from "./records/index.js";
 
 /** The platform is built from this list, in this order (migrations, init, routes, navigation). */
-export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, testIdpModule, staffModule];
+export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, testIdpModule, staffModule];
