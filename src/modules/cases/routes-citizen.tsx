@@ -42,7 +42,7 @@ export function registerCitizenRoutes(app: FastifyInstance, ctx: AppContext, cas
           stateLabel: v.stateLabel,
           closed: !!c.closed_at,
           awaitsCitizen: v.awaitsCitizen,
-          events: v.events.map((e) => ({ at: e.at, who: e.actor_type === "staff" ? e.actor_name ?? "" : "", text: e.text ?? "" })),
+          events: v.events.map((e) => ({ at: e.at, who: e.actor_type === "citizen" ? "" : e.actor_name ?? "", text: e.text ?? "" })),
           messages: v.messages.map((m) => ({ direction: m.direction, text: m.text, at: m.created_at })),
           bescheide: v.files.filter((f) => f.kind === "bescheid").map((f) => ({ href: `${b}/dateien/${f.id}`, title: f.title, at: f.created_at })),
           answerFiles: v.files.filter((f) => f.kind === "answer").map((f) => ({ name: f.file_name, at: f.created_at })),

@@ -141,7 +141,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext, cases
         applicationFiles={appFiles.map((f) => ({ id: f.id, name: f.file_name, size: f.size }))}
         caseFiles={caseFiles.map((f) => ({ id: f.id, title: f.title, name: f.file_name, at: f.created_at, firstReadAt: f.first_read_at }))}
         messages={messages.map((m) => ({ direction: m.direction, text: m.text, at: m.created_at }))}
-        events={events.map((e) => ({ at: e.at, who: e.actor_type === "staff" ? e.actor_name ?? "Verwaltung" : e.actor_type === "citizen" ? "Antragsteller" : "System", text: e.kind === "status" ? `${e.text ?? ""}: ${stateOf(w, e.from_status ?? "").label} → ${stateOf(w, e.to_status ?? "").label}` : e.text ?? e.kind, public: e.public === 1 }))}
+        events={events.map((e) => ({ at: e.at, who: e.actor_type === "citizen" ? "Antragsteller" : e.actor_name ?? (e.actor_type === "staff" ? "Verwaltung" : "System"), text: e.kind === "status" ? `${e.text ?? ""}: ${stateOf(w, e.from_status ?? "").label} → ${stateOf(w, e.to_status ?? "").label}` : e.text ?? e.kind, public: e.public === 1 }))}
         notes={notes.map((n) => ({ at: n.created_at, who: names.get(n.staff_id) ?? "Verwaltung", text: n.text }))}
         transitions={withDrafts}
         staff={await processorsOf(t, c.department_id)}

@@ -24,6 +24,14 @@ export interface CheckedFile {
 
 const CONFLICT = { ok: false as const, conflict: true as const };
 
+/** A specialised system acting through the API (an API key): it may take the processing role's transitions. */
+export interface SystemActor {
+  kind: "system";
+  id: string;
+  name: string;
+}
+const isSystem = (a: StaffAccount | SystemActor): a is SystemActor => (a as SystemActor).kind === "system";
+
 export const DEFAULT_BESCHEID_TEXTS: Record<string, string> = {
   abgeschlossen:
     "Sehr geehrte Damen und Herren,\n\nIhrem Antrag „{{antrag}}“ vom {{eingang}} (Aktenzeichen {{aktenzeichen}}) wird entsprochen.\n\nBegründung: Die Voraussetzungen liegen vor.\n\nMit freundlichen Grüßen\n{{kommune}}",
@@ -115,9 +123,12 @@ export class CaseService {
   }
 
   /** The transitions this staff member may take from the case's state now. */
-  async allowedTransitions(c: Case, staff: StaffAccount): Promise<WorkflowTransition[]> {
+  async allowedTransitions(c: Case, actor: StaffAccount | SystemActor): Promise<WorkflowTransition[]> {
     const w = this.workflowOf(await this.definitionOf(c));
-    return transitionsFrom(w, c.status).filter((t) => (t.roles ?? [PROCESSING_ROLE]).some((role) => can(staff, c.tenant_id, role, { departmentId: c.department_id })));
+    return transitionsFrom(w, c.status).filter((t) => {
+      const roles = t.roles ?? [PROCESSING_ROLE];
+      return isSystem(actor) ? roles.includes(PROCESSING_ROLE) : roles.some((role) => can(actor, c.tenant_id, role, { departmentId: c.department_id }));
+    });
   }
 
   /** The Bescheid text proposed for a final state: the service's template or the default, placeholders filled. */
@@ -141,10 +152,11 @@ export class CaseService {
    * where the transition needs one. Refused: a transition the workflow does not have from here,
    * one the staff member's role does not allow, and any change based on an outdated version.
    */
-  async transition(tenant: Tenant, c: Case, input: { to: string; version: number; text?: string | undefined }, staff: StaffAccount): Promise<ActionResult> {
+  async transition(tenant: Tenant, c: Case, input: { to: string; version: number; text?: string | undefined }, actor: StaffAccount | SystemActor): Promise<ActionResult> {
     const def = await this.definitionOf(c);
     const w = this.workflowOf(def);
-    const t = (await this.allowedTransitions(c, staff)).find((x) => x.to === input.to);
+    const t = (await this.allowedTransitions(c, actor)).find((x) => x.to === input.to);
+    const who = isSystem(actor) ? { type: "system" as const, id: actor.id, name: actor.name } : { type: "staff" as const, id: actor.id, name: actor.name };
     if (!t) return { ok: false, errors: { status: "Dieser Schritt ist im aktuellen Stand nicht möglich oder nicht erlaubt." } };
     const text = (input.text ?? "").replace(/\r\n/g, "\n").trim();
     if ((t.withMessage || t.withBescheid) && !text) return { ok: false, errors: { text: t.withBescheid ? "Bitte geben Sie den Text des Bescheids ein." : "Bitte schreiben Sie, welche Angaben oder Unterlagen fehlen." } };
@@ -166,11 +178,11 @@ export class CaseService {
     const changed = await this.ctx.db.tx(async (trx) => {
       const ok = await this.store.updateCase(c.tenant_id, c.id, input.version, { status: to.key, state_since: at.toISOString(), due_at: dueAt(w, to.key, at)?.toISOString() ?? null, updated_at: at.toISOString(), closed_at: to.final ? at.toISOString() : null }, trx);
       if (!ok) return false;
-      await this.store.insertEvent({ id: newId(this.ctx.clock), tenant_id: c.tenant_id, case_id: c.id, at: at.toISOString(), actor_type: "staff", actor_id: staff.id, actor_name: staff.name, kind: "status", from_status: c.status, to_status: to.key, text: t.label, public: 1 }, trx);
-      if (t.withMessage) await this.store.insertMessage({ id: newId(this.ctx.clock), tenant_id: c.tenant_id, case_id: c.id, direction: "to-citizen", text, staff_id: staff.id, created_at: at.toISOString(), read_at: null }, trx);
+      await this.store.insertEvent({ id: newId(this.ctx.clock), tenant_id: c.tenant_id, case_id: c.id, at: at.toISOString(), actor_type: who.type, actor_id: who.id, actor_name: who.name, kind: "status", from_status: c.status, to_status: to.key, text: t.label, public: 1 }, trx);
+      if (t.withMessage) await this.store.insertMessage({ id: newId(this.ctx.clock), tenant_id: c.tenant_id, case_id: c.id, direction: "to-citizen", text, staff_id: who.type === "staff" ? who.id : null, created_at: at.toISOString(), read_at: null }, trx);
       if (bescheid) await this.store.insertFile(bescheid.row, trx);
       await applications(this.ctx).setStatus(c.tenant_id, c.submission_id, to.key, trx);
-      await this.ctx.audit.record({ tenantId: c.tenant_id, actor: { type: "staff", id: staff.id }, action: "case.transition", object: { type: "case", id: c.id }, fields: ["status", ...(t.withMessage ? ["message"] : []), ...(bescheid ? ["bescheid"] : [])], reason: `${c.status} → ${to.key}` }, trx);
+      await this.ctx.audit.record({ tenantId: c.tenant_id, actor: { type: who.type, id: who.id }, action: "case.transition", object: { type: "case", id: c.id }, fields: ["status", ...(t.withMessage ? ["message"] : []), ...(bescheid ? ["bescheid"] : [])], reason: `${c.status} → ${to.key}` }, trx);
       if (submission) await this.notify(tenant, c, submission, t.withBescheid ? "bescheid" : t.withMessage ? "message" : "status", trx);
       return true;
     });

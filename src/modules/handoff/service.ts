@@ -1,10 +1,9 @@
 import type { AppContext } from "../../platform/context.js";
 import type { Tenant } from "../../platform/tenancy.js";
-import type { StaffAccount } from "../../platform/auth/accounts.js";
 import { newId } from "../../platform/ids.js";
 import { applications, type Submission } from "../applications/index.js";
 import { summarise } from "../services/index.js";
-import { caseService, PROCESSING_ROLE, type Case } from "../cases/index.js";
+import { caseService, type Case } from "../cases/index.js";
 import type { ApiKey } from "./keys.js";
 import type { CaseCursor, HandoffStore } from "./store.js";
 
@@ -139,7 +138,7 @@ export class CaseHandoff {
    * workflow, optimistic locking, the Bescheid text). Without `version` the current one is used.
    */
   async transition(key: ApiKey, tenant: Tenant, c: Case, input: { to: string; version?: number | undefined; text?: string | undefined }): Promise<TransitionOutcome> {
-    const r = await this.cases.transition(tenant, c, { to: input.to, version: input.version ?? c.version, text: input.text }, systemStaff(key, c));
+    const r = await this.cases.transition(tenant, c, { to: input.to, version: input.version ?? c.version, text: input.text }, { kind: "system", id: key.id, name: `Schnittstelle: ${key.label}` });
     if (r.ok) return { ok: true, case: await this.detail(key, tenant, r.case, false) };
     if ("conflict" in r) return { ok: false, status: 409, message: "Der Vorgang wurde inzwischen geändert (version ist veraltet). Bitte laden Sie ihn neu und versuchen Sie es erneut." };
     return { ok: false, status: 422, message: Object.values(r.errors).join(" "), errors: r.errors };
@@ -218,24 +217,4 @@ export class CaseHandoff {
       for (const c of cases) await this.ctx.audit.record({ tenantId: c.tenant_id, actor: { type: "system", id: key.id }, action: "case.view", object: { type: "case", id: c.id }, fields, reason: "Schnittstelle" }, trx);
     });
   }
-}
-
-/**
- * WORKAROUND until CaseService.transition accepts a non-staff actor (docs/handoff.md): the key
- * acts as a synthetic staff member holding exactly the processing role in the case's department
- * (never platform admin, never the municipality's administration), so the workflow's role check
- * applies unchanged. Its id is the key's id and its name "Schnittstelle: <label>"; history and
- * audit therefore show the key, with actor type "staff".
- */
-export function systemStaff(key: ApiKey, c: Pick<Case, "tenant_id" | "department_id">): StaffAccount {
-  return {
-    id: key.id,
-    email: "",
-    name: `Schnittstelle: ${key.label}`,
-    platformAdmin: false,
-    roles: new Map([[c.tenant_id, new Set([PROCESSING_ROLE])]]),
-    grants: [{ tenantId: c.tenant_id, role: PROCESSING_ROLE, departmentId: c.department_id }],
-    mustChangePassword: false,
-    totpEnabled: false,
-  };
 }
