@@ -3,6 +3,7 @@ import type { AppContext } from "../../platform/context.js";
 import { TENANT_ADMIN_ROLE } from "../../platform/auth/permissions.js";
 import { createVirusScanner } from "../../platform/storage/virus-scan.js";
 import { handoffMigrations } from "./migrations.js";
+import { onCaseRetention } from "../records/index.js";
 import { HandoffStore } from "./store.js";
 import { ApiKeys } from "./keys.js";
 import { CaseHandoff } from "./service.js";
@@ -36,6 +37,8 @@ export const handoffModule: ModuleManifest = {
   init(ctx) {
     const store = new HandoffStore(ctx.db);
     instances.set(ctx, { store, keys: new ApiKeys(ctx, store), cases: new CaseHandoff(ctx, store), webhooks: new Webhooks(ctx, store) });
+    // Webhook bodies and acknowledgements go with the case at the end of its retention.
+    onCaseRetention(ctx, (trx, d) => store.forgetCase(trx, d.tenantId, d.caseId));
   },
   async routes(app, ctx) {
     const h = handoff(ctx);

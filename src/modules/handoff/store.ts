@@ -114,6 +114,14 @@ export interface CasePageFilter {
 export class HandoffStore {
   constructor(private readonly db: Db) {}
 
+  /** At the end of a case's retention: what the hand-off kept about it (acknowledgement, webhook bodies and their attempts). */
+  async forgetCase(trx: Executor, tenantId: string, caseId: string): Promise<void> {
+    const messages = trx.selectFrom("webhook_messages").select("id").where("tenant_id", "=", tenantId).where("case_id", "=", caseId);
+    await trx.deleteFrom("webhook_deliveries").where("tenant_id", "=", tenantId).where("message_id", "in", messages).execute();
+    await trx.deleteFrom("webhook_messages").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
+    await trx.deleteFrom("case_handoff").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
+  }
+
   // ---- API keys ----
 
   async insertKey(row: ApiKeyRow, trx: Executor = this.db.kysely): Promise<void> {
