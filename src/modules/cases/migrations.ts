@@ -96,4 +96,17 @@ export const caseMigrations: Migration[] = [
       await db.schema.createIndex("case_notes_case_idx").on("case_notes").columns(["tenant_id", "case_id", "created_at"]).execute();
     },
   },
+  {
+    name: "002_inbox_indexes",
+    async up(db) {
+      // The inbox of viewers who see every department (the administration) reads newest first per
+      // municipality, with or without a status: without these it sorted all the municipality's
+      // cases for every page (bench/cases.ts: 100,000 cases).
+      await db.schema.createIndex("cases_tenant_created_idx").on("cases").columns(["tenant_id", "created_at", "id"]).execute();
+      await db.schema.createIndex("cases_tenant_status_idx").on("cases").columns(["tenant_id", "status", "created_at", "id"]).execute();
+      // No query searches a deadline range; SQLite (which has no statistics here) chose this index
+      // for the "overdue" filter and then sorted every overdue case instead of reading in inbox order.
+      await db.schema.dropIndex("cases_due_idx").execute();
+    },
+  },
 ];

@@ -154,7 +154,8 @@ export class CaseStore {
     if (f.openOnly) q = q.where("closed_at", "is", null);
     if (f.createdBefore) q = q.where("created_at", "<", f.createdBefore);
     if (f.q) q = q.where("search_text", "like", `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-    if (cursor) q = q.where((eb) => eb.or([eb("created_at", "<", cursor.createdAt), eb.and([eb("created_at", "=", cursor.createdAt), eb("id", "<", cursor.id)])]));
+    // A row-value comparison: both databases turn it into one index range, so a deep page starts at the cursor instead of scanning up to it.
+    if (cursor) q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(cursor.createdAt, cursor.id)));
     return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1).execute();
   }
 
