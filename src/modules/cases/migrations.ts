@@ -109,4 +109,11 @@ export const caseMigrations: Migration[] = [
       await db.schema.dropIndex("cases_due_idx").execute();
     },
   },
+  {
+    name: "003_retention_index",
+    async up(db) {
+      // The daily retention job looks for closed cases per service version.
+      await db.schema.createIndex("cases_retention_idx").on("cases").columns(["service_id", "definition_version", "closed_at"]).execute();
+    },
+  },
 ];

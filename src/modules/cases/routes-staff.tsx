@@ -204,7 +204,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext, cases
     const s = await applications(ctx).submission(c.tenant_id, c.submission_id);
     const f = s ? await applications(ctx).submissionFile(s, req.params.fileId) : undefined;
     if (!f) throw notFound("Diese Datei");
-    await ctx.audit.record({ tenantId: c.tenant_id, actor: { type: "staff", id: req.staff!.id }, action: "case.file.view", object: { type: "case", id: c.id }, fields: ["application-file"] });
+    await ctx.audit.record({ tenantId: c.tenant_id, actor: { type: "staff", id: req.staff!.id }, action: "case.file.view", object: { type: "case", id: c.id }, fields: ["applicationFile"] });
     return sendFile(reply, f.storage_key, f.file_name, f.content_type);
   });
 

@@ -182,8 +182,9 @@ export class CaseService {
       if (t.withMessage) await this.store.insertMessage({ id: newId(this.ctx.clock), tenant_id: c.tenant_id, case_id: c.id, direction: "to-citizen", text, staff_id: who.type === "staff" ? who.id : null, created_at: at.toISOString(), read_at: null }, trx);
       if (bescheid) await this.store.insertFile(bescheid.row, trx);
       await applications(this.ctx).setStatus(c.tenant_id, c.submission_id, to.key, trx);
-      await this.ctx.audit.record({ tenantId: c.tenant_id, actor: { type: who.type, id: who.id }, action: "case.transition", object: { type: "case", id: c.id }, fields: ["status", ...(t.withMessage ? ["message"] : []), ...(bescheid ? ["bescheid"] : [])], reason: `${c.status} → ${to.key}` }, trx);
       if (submission) await this.notify(tenant, c, submission, t.withBescheid ? "bescheid" : t.withMessage ? "message" : "status", trx);
+      // The audit entry last: it takes the audit chain's lock, which is then held only until the commit.
+      await this.ctx.audit.record({ tenantId: c.tenant_id, actor: { type: who.type, id: who.id }, action: "case.transition", object: { type: "case", id: c.id }, fields: ["status", ...(t.withMessage ? ["message"] : []), ...(bescheid ? ["bescheid"] : [])], reason: `${c.status} → ${to.key}` }, trx);
       return true;
     });
     if (!changed) {
