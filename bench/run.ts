@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: start-up time and public-page throughput of the server as built (dist/),
  * against a trivial Fastify server (bench/baseline.mjs) in its own process; then complete
- * online applications per second (src/test-support/application-load.ts).
+ * online applications per second (src/test-support/application-load.ts); then the back office at
+ * 100,000 cases on SQLite and PostgreSQL (bench/cases.ts; BENCH_CASES=0 skips it).
  *
  * - The server under test runs as `node dist/cli.js serve` on a fresh temp DATA_DIR (SQLite,
  *   demo mode). A first start applies migrations and the demo seed; then start-up is timed
@@ -25,6 +26,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { APPLICATION_SERVICE, prepareApplications, runApplications, type ApplicationRun } from "../src/test-support/application-load.js";
+import { benchCases, formatCasesResult, type CasesBenchResult } from "./cases.js";
 
 /** Pages of the server under test. Later modules add theirs here. */
 const SCENARIOS: { name: string; path: string }[] = [
@@ -477,6 +479,15 @@ async function main(): Promise<void> {
     { name: "start until /readyz 200 on SQLite (migrations applied, median)", target: "< 2000", measured: Math.round(startupMedian), unit: "ms", met: startupMedian < 2000 },
   ];
 
+  // 5c. The back office at 100,000 cases on both databases (its own servers and databases; bench/cases.ts).
+  let cases: CasesBenchResult | undefined;
+  if (process.env.BENCH_CASES !== "0") {
+    await stop(sut!);
+    cases = await benchCases({ server: "dist", log: (line) => console.log(line) });
+    console.log(formatCasesResult(cases));
+    targetList.push(...cases.targets);
+  }
+
   const results = {
     date: started.toISOString(),
     srcDigest,
@@ -487,6 +498,7 @@ async function main(): Promise<void> {
     scenarios,
     baseline,
     applications: { service: APPLICATION_SERVICE, applicants: APPLICANTS, medianPerSec: applicationsMedian, failures: applicationFailures, runs: appRuns },
+    ...(cases ? { cases: cases.results } : {}),
     rssMaxMb: round1(rssMaxMb),
     rssIdleMb: round1(idleRssMb),
     rssAfterLoadMb: round1(serverRssAfterMb),

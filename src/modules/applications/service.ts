@@ -233,15 +233,17 @@ export class Applications {
     // Answers that no longer apply go (a rule changed with this step's answers).
     const answers = pruneHidden(def, { ...others, ...values });
     let stepsDone = failed ? d.stepsDone.filter((s) => s !== step.id) : [...new Set([...d.stepsDone, step.id])];
-    // Other completed steps stay completed only if they still hold with the new answers (an
-    // earlier answer may make a later step ask for more): the citizen is led back to them.
+    // Later completed steps stay completed only if they still hold with the new answers (an
+    // earlier answer may make a later step ask for more): the citizen is led back to them. In the
+    // usual forward flow no later step is completed yet, so this costs nothing.
     const applicable = visibleSteps(def, answers);
-    const others2 = applicable.filter((s) => s.id !== step.id && stepsDone.includes(s.id));
+    const position = applicable.findIndex((s) => s.id === step.id);
+    const others2 = applicable.filter((s, i) => i > position && stepsDone.includes(s.id));
     const allFiles = others2.some(stepHasFiles) ? filesByInput(await this.files(d)) : filesByInput(rows);
     stepsDone = stepsDone.filter((id) => {
       const s = applicable.find((x) => x.id === id);
       if (!s) return false;
-      if (s.id === step.id) return true;
+      if (!others2.includes(s)) return true;
       return Object.keys(readStep(def, s, bodyFromAnswers(s, answers), answers, { today: this.today(), files: allFiles }).errors).length === 0;
     });
     const saved = await this.store.updateDraft(d.tenantId, d.id, { answers: JSON.stringify(answers), steps_done: JSON.stringify(stepsDone), updated_at: this.ctx.clock.now().toISOString() });
