@@ -137,3 +137,24 @@ test("inbox: filters, keyset pages and bulk assignment", async () => {
   assert.equal([...later.body.matchAll(/name="ids"/g)].length, 3, "5 days to start processing: overdue after that");
   assert.match(later.body, /überfällig/);
 });
+
+test("a message without changing the state reaches the applicant; the inbox sorts by the nearest deadline", async () => {
+  const { kase, statusPath } = await submitted("fundsache-melden");
+  const staff = await loginStaff(t.app, "ordnungsamt@usingen.example", worker("ordnungsamt@usingen.example").password);
+  const empty = await t.app.inject({ method: "POST", url: `/usingen/verwaltung/vorgaenge/${kase.id}/nachricht`, headers: { ...urlencoded, cookie: staff.cookie }, payload: new URLSearchParams({ _csrf: staff.csrf, nachricht: " " }).toString() });
+  assert.equal(empty.statusCode, 422);
+  assert.match(empty.body, /Bitte schreiben Sie eine Nachricht/);
+  const sent = await t.app.inject({ method: "POST", url: `/usingen/verwaltung/vorgaenge/${kase.id}/nachricht`, headers: { ...urlencoded, cookie: staff.cookie }, payload: new URLSearchParams({ _csrf: staff.csrf, nachricht: "Die Fundsache liegt im Fundbüro." }).toString() });
+  assert.equal(sent.statusCode, 303);
+  const page = await t.app.inject({ url: statusPath });
+  assert.match(page.body, /Die Fundsache liegt im Fundbüro\./);
+  assert.equal((await caseService(t.ctx).get(kase.tenant_id, kase.id))!.status, kase.status, "the state did not change");
+
+  const byDue = await t.app.inject({ url: "/usingen/verwaltung/vorgaenge?sortierung=frist", headers: { cookie: staff.cookie } });
+  assert.equal(byDue.statusCode, 200);
+  const refs = [...byDue.body.matchAll(/>(USI-\d{4}-\d{6})<\/a><\/th>/g)].map((m) => m[1]!);
+  const rows = await t.ctx.db.kysely.selectFrom("cases").select(["reference", "due_at"]).where("reference", "in", refs).execute();
+  const due = refs.map((r) => rows.find((x) => x.reference === r)!.due_at!);
+  assert.ok(due.length >= 2);
+  assert.deepEqual(due, [...due].sort(), "nearest deadline first");
+});

@@ -56,7 +56,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext, cases
   app.get<TP & { Querystring: Record<string, string | undefined> }>("/:tenant/verwaltung/vorgaenge", { preHandler: processing }, async (req, reply) => {
     const t = tenantOf(req);
     const raw = req.query;
-    const query: InboxQuery = { status: str(raw.status), dienst: str(raw.dienst), bearbeitung: str(raw.bearbeitung), ueberfaellig: raw.ueberfaellig === "1", aelterAls: str(raw.aelterAls).replace(/\D/g, "").slice(0, 4), q: str(raw.q).trim().slice(0, 100) };
+    const query: InboxQuery = { status: str(raw.status), dienst: str(raw.dienst), bearbeitung: str(raw.bearbeitung), ueberfaellig: raw.ueberfaellig === "1", aelterAls: str(raw.aelterAls).replace(/\D/g, "").slice(0, 4), q: str(raw.q).trim().slice(0, 100), sortierung: str(raw.sortierung) === "frist" ? "frist" : "" };
     const now = ctx.clock.now();
     const filter: InboxFilter = {
       departments: departmentsWith(req.staff, t.id, PROCESSING_ROLE),
@@ -68,12 +68,13 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext, cases
       createdBefore: query.aelterAls ? new Date(now.getTime() - Number(query.aelterAls) * 86_400_000).toISOString() : undefined,
       q: query.q || undefined,
       now: now.toISOString(),
+      order: query.sortierung === "frist" ? "due" : "received",
     };
     const cursor = parseCursor(str(raw.nach));
     const rows = await cases.inbox(t.id, filter, cursor, PAGE_SIZE);
     const page = rows.slice(0, PAGE_SIZE);
     const last = page.at(-1);
-    const next = rows.length > PAGE_SIZE && last ? `${base(t)}${queryString(query, { nach: `${last.created_at}_${last.id}` })}` : undefined;
+    const next = rows.length > PAGE_SIZE && last ? `${base(t)}${queryString(query, { nach: `${filter.order === "due" ? last.due_at : last.created_at}_${last.id}` })}` : undefined;
     const names = await staffNames(t);
     const services = await serviceCatalogue(ctx).enabledServices(t.id);
     const titles = new Map(services.map((s) => [s.id, s.title]));
@@ -186,6 +187,13 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext, cases
     if (!Number.isInteger(version)) throw new HttpError(400, "Das Formular ist unvollständig. Bitte laden Sie die Seite neu.", "assignment without version");
     const r = await cases.assign(c, version, str(req.body.assignee) || null, req.staff!);
     return answer(req, reply, t, c, r, () => "assignee", {});
+  });
+
+  app.post<CP & { Body: Form }>("/:tenant/verwaltung/vorgaenge/:id/nachricht", { preHandler: processing, bodyLimit: 64 * 1024 }, async (req, reply) => {
+    const { t, c } = await caseFor(req);
+    const text = str(req.body.nachricht);
+    const r = await cases.message(t, c, text, req.staff!);
+    return answer(req, reply, t, c, r, () => "nachricht", { nachricht: text });
   });
 
   app.post<CP & { Body: Form }>("/:tenant/verwaltung/vorgaenge/:id/notiz", { preHandler: processing, bodyLimit: 32 * 1024 }, async (req, reply) => {

@@ -210,6 +210,23 @@ export class CaseService {
     return ok ? { ok: true, case: (await this.get(c.tenant_id, c.id))! } : CONFLICT;
   }
 
+  /** A message to the applicant without changing the state (a hint, a question that needs no Rückfrage). */
+  async message(tenant: Tenant, c: Case, text: string, staff: StaffAccount): Promise<ActionResult> {
+    const clean = text.replace(/\r\n/g, "\n").trim();
+    if (!clean) return { ok: false, errors: { nachricht: "Bitte schreiben Sie eine Nachricht." } };
+    if (clean.length > 10_000) return { ok: false, errors: { nachricht: "Die Nachricht ist zu lang (höchstens 10.000 Zeichen)." } };
+    if (c.closed_at) return { ok: false, errors: { nachricht: "Der Vorgang ist abgeschlossen." } };
+    const at = this.now();
+    const submission = await applications(this.ctx).submission(c.tenant_id, c.submission_id);
+    await this.ctx.db.tx(async (trx) => {
+      await this.store.insertMessage({ id: newId(this.ctx.clock), tenant_id: c.tenant_id, case_id: c.id, direction: "to-citizen", text: clean, staff_id: staff.id, created_at: at, read_at: null }, trx);
+      await this.store.insertEvent({ id: newId(this.ctx.clock), tenant_id: c.tenant_id, case_id: c.id, at, actor_type: "staff", actor_id: staff.id, actor_name: staff.name, kind: "message", from_status: null, to_status: null, text: "Nachricht an die antragstellende Person", public: 1 }, trx);
+      if (submission) await this.notify(tenant, c, submission, "message", trx);
+      await this.ctx.audit.record({ tenantId: c.tenant_id, actor: { type: "staff", id: staff.id }, action: "case.message", object: { type: "case", id: c.id }, fields: ["message"] }, trx);
+    });
+    return { ok: true, case: c };
+  }
+
   async addNote(c: Case, text: string, staff: StaffAccount): Promise<ActionResult> {
     const clean = text.replace(/\r\n/g, "\n").trim();
     if (!clean) return { ok: false, errors: { notiz: "Bitte schreiben Sie eine Notiz." } };

@@ -100,8 +100,11 @@ export interface InboxFilter {
   openOnly?: boolean | undefined;
   q?: string | undefined;
   now: string;
+  /** "received": newest first (default); "due": nearest deadline first (cases with a deadline) */
+  order?: "received" | "due";
 }
 
+/** Where a page ends: the sort key (created_at, or due_at when sorted by deadline) and the id. */
 export interface Cursor {
   createdAt: string;
   id: string;
@@ -155,6 +158,11 @@ export class CaseStore {
     if (f.createdBefore) q = q.where("created_at", "<", f.createdBefore);
     if (f.q) q = q.where("search_text", "like", `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
     // A row-value comparison: both databases turn it into one index range, so a deep page starts at the cursor instead of scanning up to it.
+    if (f.order === "due") {
+      q = q.where("due_at", "is not", null);
+      if (cursor) q = q.where((eb) => eb(eb.refTuple("due_at", "id"), ">", eb.tuple(cursor.createdAt, cursor.id)));
+      return q.orderBy("due_at", "asc").orderBy("id", "asc").limit(limit + 1).execute();
+    }
     if (cursor) q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(cursor.createdAt, cursor.id)));
     return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1).execute();
   }

@@ -20,6 +20,8 @@ export interface InboxQuery {
   ueberfaellig: boolean;
   aelterAls: string;
   q: string;
+  /** "frist": nearest deadline first; "": newest first */
+  sortierung: string;
 }
 
 const base = (t: Tenant) => `/${t.slug}/verwaltung/vorgaenge`;
@@ -32,6 +34,7 @@ export function queryString(q: InboxQuery, extra: Record<string, string> = {}): 
   if (q.ueberfaellig) p.set("ueberfaellig", "1");
   if (q.aelterAls) p.set("aelterAls", q.aelterAls);
   if (q.q) p.set("q", q.q);
+  if (q.sortierung) p.set("sortierung", q.sortierung);
   for (const [k, v] of Object.entries(extra)) p.set(k, v);
   const s = p.toString();
   return s ? `?${s}` : "";
@@ -96,6 +99,15 @@ export function InboxPage(p: {
             <label className="kern-label" htmlFor="q">Suche (Aktenzeichen, Name, Dienst)</label>
             <input className="kern-form-input__input" id="q" name="q" type="search" value={q.q} />
           </div>
+          <div className="kern-form-input">
+            <label className="kern-label" htmlFor="sortierung">Reihenfolge</label>
+            <div className="kern-form-input__select-wrapper">
+              <select className="kern-form-input__select" id="sortierung" name="sortierung">
+                <option value="">Neueste zuerst</option>
+                <option value="frist" selected={q.sortierung === "frist"}>Nächste Frist zuerst</option>
+              </select>
+            </div>
+          </div>
           <div className="kern-form-check">
             <input className="kern-form-check__checkbox" type="checkbox" id="ueberfaellig" name="ueberfaellig" value="1" checked={q.ueberfaellig} />
             <label className="kern-label" htmlFor="ueberfaellig">Nur überfällige</label>
@@ -110,7 +122,7 @@ export function InboxPage(p: {
           <CsrfField token={p.csrf} />
           <div className="kern-table-responsive">
             <table className="kern-table inbox">
-              <caption className="kern-title">Vorgänge {p.first ? "(neueste zuerst)" : "(weitere)"}</caption>
+              <caption className="kern-title">Vorgänge {q.sortierung === "frist" ? "(nächste Frist zuerst)" : "(neueste zuerst)"}{p.first ? "" : ", weitere Seite"}</caption>
               <thead className="kern-table__head">
                 <tr className="kern-table__row">
                   <th className="kern-table__header" scope="col"><span className="kern-sr-only">Auswahl</span></th>
@@ -275,6 +287,19 @@ export function CasePage(p: CasePageProps): SafeHtml {
           </ol>
         )}
       </section>
+
+      {p.c.closed_at ? null : (
+        <form method="post" action={`${b}/nachricht`} className="stack-form" aria-labelledby="nachricht-titel">
+          <h3 className="kern-heading-small" id="nachricht-titel">Nachricht an die antragstellende Person</h3>
+          <CsrfField token={p.csrf} />
+          <div className={`kern-form-input${p.errors.nachricht ? " kern-form-input--error" : ""}`}>
+            <label className="kern-label" htmlFor="nachricht">Nachricht (ohne den Stand zu ändern)</label>
+            {p.errors.nachricht ? <p className="kern-error" id="nachricht-fehler" role="alert"><span className="kern-body">{p.errors.nachricht}</span></p> : null}
+            <textarea className="kern-form-input__input" id="nachricht" name="nachricht" rows={3} aria-describedby={p.errors.nachricht ? "nachricht-fehler" : undefined}>{p.values.nachricht ?? ""}</textarea>
+          </div>
+          <SubmitButton label="Nachricht senden" secondary />
+        </form>
+      )}
 
       <section aria-labelledby="notizen">
         <h2 className="kern-heading-medium" id="notizen">Interne Notizen</h2>
