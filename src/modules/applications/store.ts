@@ -172,4 +172,15 @@ export class ApplicationStore {
     if (fileIds.length === 0) return;
     await trx.updateTable("application_files").set({ submission_id: submissionId }).where("tenant_id", "=", tenantId).where("draft_id", "=", draftId).where("id", "in", fileIds).execute();
   }
+
+  /** Deletes a submission, its draft and their file rows (retention; the caller removes the stored files). */
+  async deleteSubmission(trx: Executor, tenantId: string, submissionId: string, draftId: string): Promise<void> {
+    await trx
+      .deleteFrom("application_files")
+      .where("tenant_id", "=", tenantId)
+      .where((eb) => eb.or([eb("submission_id", "=", submissionId), eb("draft_id", "=", draftId)]))
+      .execute();
+    await trx.deleteFrom("submissions").where("tenant_id", "=", tenantId).where("id", "=", submissionId).execute();
+    await trx.deleteFrom("application_drafts").where("tenant_id", "=", tenantId).where("id", "=", draftId).execute();
+  }
 }

@@ -212,4 +212,13 @@ export class CaseStore {
   async notes(tenantId: string, caseId: string): Promise<Selectable<CaseNoteRow>[]> {
     return this.db.kysely.selectFrom("case_notes").selectAll().where("tenant_id", "=", tenantId).where("case_id", "=", caseId).orderBy("created_at").orderBy("id").execute();
   }
+
+  /** Deletes a case with its history, messages, notes and file rows (retention; the caller removes the stored files). */
+  async deleteCase(trx: Executor, tenantId: string, caseId: string): Promise<void> {
+    await trx.deleteFrom("case_files").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
+    await trx.deleteFrom("case_messages").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
+    await trx.deleteFrom("case_notes").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
+    await trx.deleteFrom("case_events").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
+    await trx.deleteFrom("cases").where("tenant_id", "=", tenantId).where("id", "=", caseId).execute();
+  }
 }

@@ -2,6 +2,8 @@ import type { AppContext } from "../../platform/context.js";
 import type { Executor } from "../../platform/db/index.js";
 import { newId } from "../../platform/ids.js";
 import { serviceCatalogue } from "../services/index.js";
+import { applications } from "../applications/index.js";
+import { caseService } from "../cases/index.js";
 import type { RecordsStore } from "./store.js";
 
 export const RETENTION_JOB = "records.retention";
@@ -97,8 +99,8 @@ export class Retention {
       ];
       await this.store.queueFileDeletions(trx, tenantId, [...new Set(keys)], at);
       for (const handler of handlers.get(this.ctx) ?? []) await handler(trx, { tenantId, caseId: c.id, submissionId: c.submission_id, reference: c.reference });
-      await this.store.deleteCase(trx, tenantId, c.id);
-      if (s) await this.store.deleteSubmission(trx, tenantId, s.id, s.draft_id);
+      await caseService(this.ctx).store.deleteCase(trx, tenantId, c.id);
+      if (s) await applications(this.ctx).store.deleteSubmission(trx, tenantId, s.id, s.draft_id);
       await this.store.insertLog(trx, {
         id: newId(this.ctx.clock),
         tenant_id: tenantId,

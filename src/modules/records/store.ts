@@ -107,26 +107,6 @@ export class RecordsStore {
     return rows.map((r) => r.storage_key);
   }
 
-  /** Deletes a case with everything that hangs on it (belongs in CaseStore). */
-  async deleteCase(trx: Executor, tenantId: string, caseId: string): Promise<void> {
-    await trx.deleteFrom("case_files").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
-    await trx.deleteFrom("case_messages").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
-    await trx.deleteFrom("case_notes").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
-    await trx.deleteFrom("case_events").where("tenant_id", "=", tenantId).where("case_id", "=", caseId).execute();
-    await trx.deleteFrom("cases").where("tenant_id", "=", tenantId).where("id", "=", caseId).execute();
-  }
-
-  /** Deletes a submission, its files' rows and its draft (belongs in ApplicationStore). */
-  async deleteSubmission(trx: Executor, tenantId: string, submissionId: string, draftId: string): Promise<void> {
-    await trx
-      .deleteFrom("application_files")
-      .where("tenant_id", "=", tenantId)
-      .where((eb) => eb.or([eb("submission_id", "=", submissionId), eb("draft_id", "=", draftId)]))
-      .execute();
-    await trx.deleteFrom("submissions").where("tenant_id", "=", tenantId).where("id", "=", submissionId).execute();
-    await trx.deleteFrom("application_drafts").where("tenant_id", "=", tenantId).where("id", "=", draftId).execute();
-  }
-
   async insertLog(trx: Executor, row: RetentionLogRow): Promise<void> {
     await trx.insertInto("records_retention_log").values(row).onConflict((oc) => oc.column("case_id").doNothing()).execute();
   }
