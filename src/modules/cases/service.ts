@@ -307,7 +307,7 @@ export class CaseService {
   }
 
   /** A mail to the applicant by the mail rule: that something happened, the reference, the link — never the content. */
-  private async notify(tenant: Tenant, c: Case, s: Submission, what: "status" | "message" | "bescheid", trx: Parameters<Parameters<AppContext["db"]["tx"]>[0]>[0]): Promise<void> {
+  async notify(tenant: Tenant, c: Case, s: Submission, what: "status" | "message" | "bescheid", trx: Parameters<Parameters<AppContext["db"]["tx"]>[0]>[0]): Promise<void> {
     const apps = applications(this.ctx);
     if (!s.contactEmail) return;
     const subject = what === "bescheid" ? "Ein Bescheid zu Ihrem Antrag liegt vor" : what === "message" ? "Eine Nachricht zu Ihrem Antrag" : "Der Stand Ihres Antrags hat sich geändert";

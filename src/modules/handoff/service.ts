@@ -1,7 +1,7 @@
 import type { AppContext } from "../../platform/context.js";
 import type { Tenant } from "../../platform/tenancy.js";
 import { newId } from "../../platform/ids.js";
-import { applications, type Submission } from "../applications/index.js";
+import { applications } from "../applications/index.js";
 import { summarise } from "../services/index.js";
 import { caseService, type Case } from "../cases/index.js";
 import type { ApiKey } from "./keys.js";
@@ -161,30 +161,13 @@ export class CaseHandoff {
         await this.cases.store.insertFile(row, trx);
         await this.cases.store.insertEvent({ id: newId(this.ctx.clock), tenant_id: c.tenant_id, case_id: c.id, at, actor_type: "system", actor_id: key.id, actor_name: `Schnittstelle: ${key.label}`, kind: "bescheid", from_status: null, to_status: c.status, text: `Bescheid zugestellt: ${input.title}`, public: 1 }, trx);
         await this.ctx.audit.record({ tenantId: c.tenant_id, actor: { type: "system", id: key.id }, action: "case.bescheid.upload", object: { type: "case", id: c.id }, fields: ["bescheid"] }, trx);
-        if (s) await this.notifyBescheid(tenant, c, s, trx);
+        if (s) await this.cases.notify(tenant, c, s, "bescheid", trx);
       });
     } catch (err) {
       await this.ctx.storage.delete(row.storage_key).catch(() => undefined);
       throw err;
     }
     return { id, source: "case", kind: "bescheid", input: null, title: row.title, name: row.file_name, contentType: row.content_type, size: row.size, createdAt: at, href: `${this.apiBase(tenant)}/${c.id}/files/${id}` };
-  }
-
-  /** The same mail the cases module sends for a Bescheid made there (see docs/handoff.md: a hook in cases would replace this). */
-  private async notifyBescheid(tenant: Tenant, c: Case, s: Submission, trx: Parameters<Parameters<AppContext["db"]["tx"]>[0]>[0]): Promise<void> {
-    if (!s.contactEmail) return;
-    const subject = "Ein Bescheid zu Ihrem Antrag liegt vor";
-    await this.ctx.mail.send(
-      {
-        tenantId: c.tenant_id,
-        to: s.contactEmail,
-        ...(s.contactName ? { toName: s.contactName } : {}),
-        subject: `${subject} – ${c.reference}`,
-        reference: c.reference,
-        text: [s.contactName ? `Guten Tag ${s.contactName},` : "Guten Tag,", "", `${subject} (Aktenzeichen ${c.reference}).`, "Sie finden alles hier:", applications(this.ctx).applicantUrl(tenant, s), "", `${tenant.kind} ${tenant.name}`].join("\n"),
-      },
-      trx,
-    );
   }
 
   private async toApi(tenant: Tenant, c: Case, acknowledgedAt: string | null): Promise<ApiCase> {
