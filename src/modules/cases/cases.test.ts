@@ -1,6 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createTestApp, csrfFrom, loginStaff, DEMO_ACCOUNTS, type TestApp } from "../../test-support/app.js";
+import { createTestApp, csrfFrom, loginStaff, type TestApp } from "../../test-support/app.js";
 import { ApplicationClient, sampleFileFor } from "../../test-support/applications.js";
 import { loadDefinitions } from "../services/definitions.js";
 import { berlinDateTime } from "../../platform/clock.js";

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { loadDefinitions, type ServiceDefinition } from "../../services/definitions.js";
 import { readStep, visibleSteps, type Answers, type FileRef } from "../../services/form/engine.js";
-import { pdfFieldName, readPdfForm } from "../../../platform/pdf/acroform.js";
+import { readPdfForm } from "../../../platform/pdf/acroform.js";
 import { completeWithExamples, exampleInput } from "../../../test-support/form-filler.js";
 import { fillLikeCitizen } from "../../../test-support/pdf-citizen.js";
 import { bodyFromPdfForm, fillablePdfFor } from "./fillable.js";
