@@ -96,7 +96,7 @@ test("Vorgang von beiden Seiten: Antrag, Posteingang der Abteilung, Rückfrage, 
 
     // 4. The citizen sees the question in "Mein Rathaus" and answers with a document.
     await open(citizen, `/${TENANT}/mein-rathaus/antraege`);
-    await citizen.getByRole("table", { name: "Ihre abgesendeten Anträge" }).getByRole("link", { name: "Meldebescheinigung beantragen" }).click();
+    await citizen.getByRole("table", { name: "Ihre abgesendeten Anträge" }).getByRole("row").filter({ hasText: reference }).getByRole("link", { name: "Meldebescheinigung beantragen" }).click();
     await citizen.waitForLoadState("load");
     assert.equal(citizen.url(), applicantPage);
     await citizen.getByText("Die Verwaltung braucht noch etwas von Ihnen").waitFor();

@@ -232,13 +232,24 @@ function readsOwnStep(rule: Record<string, unknown> | undefined, own: Set<string
   return !!rule && logicVariables(rule).some((name) => own.has(name) || own.has(name.split(".")[0]!));
 }
 
-function ownIds(step: StepDefinition): Set<string> {
-  const ids = new Set<string>();
+/**
+ * The ids of this step's fields that may still be answered here: a field hidden by answers of
+ * other steps cannot be, so a rule that reads only such fields is decided now (it is false).
+ */
+function ownIds(step: StepDefinition, answers: Answers): Set<string> {
+  const all = new Set<string>();
   for (const f of step.fields) {
-    ids.add(f.id);
-    for (const c of f.fields ?? []) ids.add(c.id);
+    all.add(f.id);
+    for (const c of f.fields ?? []) all.add(c.id);
   }
-  return ids;
+  const open = new Set<string>();
+  for (const f of step.fields) {
+    const mayShow = readsOwnStep(f.visibleIf, all) || isVisible(f, answers);
+    if (!mayShow) continue;
+    open.add(f.id);
+    for (const c of f.fields ?? []) if (readsOwnStep(c.visibleIf, all) || isVisible(c, answers, f.repeat ? { id: f.id, item: {} } : undefined)) open.add(c.id);
+  }
+  return open;
 }
 
 function Placed(p: { v: StepView; field: FieldDefinition; name: string; own: Set<string>; group?: { id: string; item: Record<string, unknown> } }): SafeHtml {
@@ -251,7 +262,7 @@ function Placed(p: { v: StepView; field: FieldDefinition; name: string; own: Set
 
 export function StepFields(p: { v: StepView }): SafeHtml {
   const { v } = p;
-  const own = ownIds(v.step);
+  const own = ownIds(v.step, v.answers);
   return (
     <Fragment>
       {v.step.fields.map((f) => {
