@@ -385,3 +385,22 @@ test("changing an earlier answer: later steps that now ask for more are opened a
   assert.equal(submitted.statusCode, 303);
   assert.match(c.location, /\/eingang\?neu=1$/);
 });
+
+test("a deleted citizen account takes its unfinished drafts and their files with it; submitted applications stay", async () => {
+  const max = cookieOf(await loginCitizen(t.base, "usingen", "max"));
+  const basic = definitions.find((d) => d.trustLevel === "basic" && d.steps[0]!.fields.some((f) => f.type === "file"))
+    ?? definitions.find((d) => d.trustLevel === "basic")!;
+  const c = new ApplicationClient(t.app, "usingen", max);
+  await c.start(basic.id);
+  const draftId = /antrag\/([^/]+)\//.exec(c.location)![1]!;
+  const tenantId = t.ctx.tenants.bySlug("usingen")!.id;
+  const key = `applications/${tenantId}/${draftId}/probe`;
+  await t.ctx.storage.put(key, Buffer.from("%PDF-1.4\n%%EOF\n"));
+  await t.ctx.db.kysely.insertInto("application_files").values({ id: `probe-${draftId}`, tenant_id: tenantId, draft_id: draftId, submission_id: null, input_name: "probe", file_name: "probe.pdf", content_type: "application/pdf", size: 15, sha256: "x", storage_key: key, created_at: t.clock.now().toISOString() }).execute();
+  const page = await t.app.inject({ url: "/usingen/mein-rathaus/konto-loeschen", headers: { cookie: max } });
+  const res = await t.app.inject({ method: "POST", url: "/usingen/mein-rathaus/konto-loeschen", headers: { cookie: max, "content-type": "application/x-www-form-urlencoded" }, payload: `_csrf=${encodeURIComponent(csrfFrom(page.body))}&bestaetigung=ja` });
+  assert.equal(res.statusCode, 200);
+  assert.equal(await applications(t.ctx).draft(tenantId, draftId), undefined, "the draft is gone");
+  assert.equal((await t.ctx.db.kysely.selectFrom("application_files").selectAll().where("draft_id", "=", draftId).execute()).length, 0);
+  assert.ok(!(await t.ctx.storage.exists(key)), "the stored file is gone");
+});

@@ -6,6 +6,7 @@ import type { SafeHtml } from "../../platform/ui/jsx.js";
 import type { Submission } from "./service.js";
 import { createVirusScanner, type VirusScanner } from "../../platform/storage/virus-scan.js";
 import { serviceCatalogue, summarise } from "../services/index.js";
+import { onAccountDeleted } from "../identity/index.js";
 import { applicationMigrations } from "./migrations.js";
 import { Applications, PURGE_JOB, RECEIPT_JOB, SUBMITTED_JOB, type SubmissionHandler, type SubmittedEvent } from "./service.js";
 import { registerApplicationRoutes } from "./routes.js";
@@ -74,7 +75,15 @@ export const applicationsModule: ModuleManifest = {
   migrations: applicationMigrations,
   init(ctx) {
     const scanner = createVirusScanner({ clamd: ctx.config.clamd }, ctx.log);
-    instances.set(ctx, { apps: new Applications(ctx, { anonymousDraftDays: ctx.config.anonymousDraftDays, accountDraftDays: ACCOUNT_DRAFT_DAYS }), scanner });
+    const apps = new Applications(ctx, { anonymousDraftDays: ctx.config.anonymousDraftDays, accountDraftDays: ACCOUNT_DRAFT_DAYS });
+    instances.set(ctx, { apps, scanner });
+    // A deleted citizen account takes its unfinished drafts with it; submitted applications stay with their cases until retention.
+    onAccountDeleted(ctx, async (trx, a) => {
+      const keys = await apps.store.deleteDraftsOfAccount(trx, a.tenantId, a.accountId);
+      return async () => {
+        for (const key of keys) await ctx.storage.delete(key);
+      };
+    });
   },
   routes(app, ctx) {
     registerApplicationRoutes(app, ctx, applications(ctx), instances.get(ctx)!.scanner, () => submissionSections(ctx));

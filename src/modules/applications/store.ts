@@ -183,4 +183,13 @@ export class ApplicationStore {
     await trx.deleteFrom("submissions").where("tenant_id", "=", tenantId).where("id", "=", submissionId).execute();
     await trx.deleteFrom("application_drafts").where("tenant_id", "=", tenantId).where("id", "=", draftId).execute();
   }
+
+  /** Deletes the open drafts of a citizen account with their file rows; returns the storage keys to remove after the commit. */
+  async deleteDraftsOfAccount(trx: Executor, tenantId: string, accountId: string): Promise<string[]> {
+    const drafts = trx.selectFrom("application_drafts").select("id").where("tenant_id", "=", tenantId).where("account_id", "=", accountId).where("status", "=", "open");
+    const files = await trx.selectFrom("application_files").select("storage_key").where("tenant_id", "=", tenantId).where("submission_id", "is", null).where("draft_id", "in", drafts).execute();
+    await trx.deleteFrom("application_files").where("tenant_id", "=", tenantId).where("submission_id", "is", null).where("draft_id", "in", drafts).execute();
+    await trx.deleteFrom("application_drafts").where("tenant_id", "=", tenantId).where("account_id", "=", accountId).where("status", "=", "open").execute();
+    return files.map((f) => f.storage_key);
+  }
 }

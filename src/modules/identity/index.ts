@@ -5,12 +5,18 @@ import type { CitizenAttributes, IdentityProvider } from "./types.js";
 import type { ModuleManifest } from "../../platform/module.js";
 import type { AppContext } from "../../platform/context.js";
 import { identityMigrations } from "./migrations.js";
-import { IdentityService, type TestSystemResolver } from "./service.js";
+import { IdentityService, type AccountDeletionHandler, type TestSystemResolver } from "./service.js";
 import { registerIdentityRoutes } from "./routes.js";
 import { registerProviderAdminRoutes } from "./routes-admin.js";
 import { TENANT_ADMIN_ROLE } from "../../platform/auth/permissions.js";
 
 const services = new WeakMap<AppContext, IdentityService>();
+
+/** A module deletes its data of a citizen account together with the account (drafts, for example). */
+export function onAccountDeleted(ctx: AppContext, handler: AccountDeletionHandler): void {
+  identityService(ctx).deletionHandlers.push(handler);
+}
+export type { AccountDeletionHandler } from "./service.js";
 
 export function identityService(ctx: AppContext): IdentityService {
   const s = services.get(ctx);

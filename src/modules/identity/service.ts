@@ -1,3 +1,4 @@
+import type { Executor } from "../../platform/db/index.js";
 import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../platform/context.js";
 import type { Tenant } from "../../platform/tenancy.js";
@@ -19,6 +20,12 @@ export interface LoginStart {
 }
 
 /** The rules of citizen login: pending logins, accounts, trust levels, logout and deletion. */
+/**
+ * Called inside the transaction that deletes a citizen account (use only `trx`); may return work
+ * for after the commit (removing stored files).
+ */
+export type AccountDeletionHandler = (trx: Executor, account: { tenantId: string; accountId: string }) => Promise<void | (() => Promise<void>)>;
+
 export class IdentityService {
   readonly store: IdentityStore;
   testSystem: TestSystemResolver | undefined;
@@ -142,8 +149,19 @@ export class IdentityService {
   }
 
   /** Deletes the account and its sessions. Cases keep their own data until their retention ends. */
+  /** Other modules' data of an account that goes with it (registered through the identity module's index). */
+  readonly deletionHandlers: AccountDeletionHandler[] = [];
+
   async deleteAccount(tenant: Tenant, accountId: string): Promise<void> {
-    await this.ctx.db.tx((trx) => this.store.deleteAccount(tenant.id, accountId, trx));
+    const afterCommit: (() => Promise<void>)[] = [];
+    await this.ctx.db.tx(async (trx) => {
+      for (const handler of this.deletionHandlers) {
+        const after = await handler(trx, { tenantId: tenant.id, accountId });
+        if (after) afterCommit.push(after);
+      }
+      await this.store.deleteAccount(tenant.id, accountId, trx);
+    });
+    for (const after of afterCommit) await after().catch((err) => this.ctx.log.warn({ err }, "cleanup after an account deletion failed"));
     await this.ctx.audit.record({ tenantId: tenant.id, actor: { type: "citizen", id: accountId }, action: "citizen.account.delete", object: { type: "citizen-account", id: accountId } });
   }
 
