@@ -1,9 +1,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createTestApp, csrfFrom, loginStaff, type TestApp } from "../../test-support/app.js";
-import { ApplicationClient, sampleFileFor } from "../../test-support/applications.js";
-import { loadDefinitions } from "../services/definitions.js";
-import { berlinDateTime } from "../../platform/clock.js";
+import { sampleFileFor } from "../../test-support/applications.js";
+import { submittedCase } from "../../test-support/cases.js";
 import { DEMO_CASEWORKERS } from "./seeds.js";
 import { caseService } from "./index.js";
 
@@ -13,29 +12,12 @@ before(async () => {
 });
 after(() => t.close());
 
-const defs = loadDefinitions().definitions;
-const today = () => berlinDateTime(t.clock.now()).date;
 const urlencoded = { "content-type": "application/x-www-form-urlencoded" };
 const worker = (email: string) => DEMO_CASEWORKERS.find((w) => w.email === email)!;
 
-/** An anonymous application of `serviceId`, submitted; returns the client (status link in the page) and the case. */
-async function submitted(serviceId: string) {
-  const c = new ApplicationClient(t.app, "usingen");
-  await c.start(serviceId);
-  await c.fillAll(defs.find((d) => d.id === serviceId)!, today());
-  await c.submit();
-  const confirmation = await c.get(c.location);
-  const statusPath = new URL(/<code>(https?:\/\/[^<]+\/antrag\/status\/[^<]+)<\/code>/.exec(confirmation.body)![1]!).pathname;
-  await t.ctx.jobs.runDue(100);
-  const draftId = /\/antrag\/([^/]+)\/eingang/.exec(c.location)![1]!;
-  const sub = await t.ctx.db.kysely.selectFrom("submissions").selectAll().where("draft_id", "=", draftId).executeTakeFirstOrThrow();
-  const kase = await caseService(t.ctx).store.caseOfSubmission(sub.tenant_id, sub.id);
-  assert.ok(kase, "the submission became a case");
-  return { client: c, statusPath, kase: kase!, submission: sub };
-}
 
 test("a submission becomes a case in the department the municipality maps the service to; other departments do not see it", async () => {
-  const { kase } = await submitted("fundsache-melden");
+  const { kase } = await submittedCase(t, "fundsache-melden");
   const ordnung = await loginStaff(t.app, "ordnungsamt@usingen.example", worker("ordnungsamt@usingen.example").password);
   const inbox = await t.app.inject({ url: "/usingen/verwaltung/vorgaenge", headers: { cookie: ordnung.cookie } });
   assert.equal(inbox.statusCode, 200);
@@ -57,7 +39,7 @@ test("a submission becomes a case in the department the municipality maps the se
 });
 
 test("ask back, the citizen answers with a document through the status link, staff decide, the Bescheid reaches the citizen", async () => {
-  const { kase, statusPath } = await submitted("fundsache-melden");
+  const { kase, statusPath } = await submittedCase(t, "fundsache-melden");
   const staff = await loginStaff(t.app, "ordnungsamt@usingen.example", worker("ordnungsamt@usingen.example").password);
   const post = (path: string, fields: Record<string, string>) => t.app.inject({ method: "POST", url: `/usingen/verwaltung/vorgaenge/${kase.id}/${path}`, headers: { ...urlencoded, cookie: staff.cookie }, payload: new URLSearchParams({ _csrf: staff.csrf, ...fields }).toString() });
   let c = (await caseService(t.ctx).get(kase.tenant_id, kase.id))!;
@@ -120,7 +102,7 @@ test("ask back, the citizen answers with a document through the status link, sta
 });
 
 test("inbox: filters, keyset pages and bulk assignment", async () => {
-  for (let i = 0; i < 3; i++) await submitted("ruhestoerung-melden");
+  for (let i = 0; i < 3; i++) await submittedCase(t, "ruhestoerung-melden");
   const staff = await loginStaff(t.app, "ordnungsamt@usingen.example", worker("ordnungsamt@usingen.example").password);
   const all = await t.app.inject({ url: "/usingen/verwaltung/vorgaenge?dienst=ruhestoerung-melden", headers: { cookie: staff.cookie } });
   const ids = [...all.body.matchAll(/name="ids" value="([^"]+)"/g)].map((m) => m[1]!);
@@ -139,7 +121,7 @@ test("inbox: filters, keyset pages and bulk assignment", async () => {
 });
 
 test("a message without changing the state reaches the applicant; the inbox sorts by the nearest deadline", async () => {
-  const { kase, statusPath } = await submitted("fundsache-melden");
+  const { kase, statusPath } = await submittedCase(t, "fundsache-melden");
   const staff = await loginStaff(t.app, "ordnungsamt@usingen.example", worker("ordnungsamt@usingen.example").password);
   const empty = await t.app.inject({ method: "POST", url: `/usingen/verwaltung/vorgaenge/${kase.id}/nachricht`, headers: { ...urlencoded, cookie: staff.cookie }, payload: new URLSearchParams({ _csrf: staff.csrf, nachricht: " " }).toString() });
   assert.equal(empty.statusCode, 422);

@@ -2,9 +2,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { LightMyRequestResponse } from "fastify";
 import { createTestApp, loginStaff, DEMO_ACCOUNTS, type TestApp } from "../../test-support/app.js";
-import { ApplicationClient, SAMPLE_FILES } from "../../test-support/applications.js";
-import { loadDefinitions } from "../services/definitions.js";
-import { berlinDateTime } from "../../platform/clock.js";
+import { SAMPLE_FILES } from "../../test-support/applications.js";
+import { submittedCase } from "../../test-support/cases.js";
 import { sha256 } from "../../platform/ids.js";
 import { caseService } from "../cases/index.js";
 import { handoff, type Scope } from "./index.js";
@@ -23,26 +22,9 @@ before(async () => {
 });
 after(() => t.close());
 
-const defs = loadDefinitions().definitions;
-const today = () => berlinDateTime(t.clock.now()).date;
 const urlencoded = { "content-type": "application/x-www-form-urlencoded" };
 const [, usingenAdmin, naAdmin] = DEMO_ACCOUNTS as [(typeof DEMO_ACCOUNTS)[0], (typeof DEMO_ACCOUNTS)[0], (typeof DEMO_ACCOUNTS)[0]];
 
-/** An anonymous application, submitted and turned into a case; returns the case and the applicant's status page. */
-async function submitted(serviceId: string) {
-  const c = new ApplicationClient(t.app, "usingen");
-  await c.start(serviceId);
-  await c.fillAll(defs.find((d) => d.id === serviceId)!, today());
-  await c.submit();
-  const confirmation = await c.get(c.location);
-  const statusPath = new URL(/<code>(https?:\/\/[^<]+\/antrag\/status\/[^<]+)<\/code>/.exec(confirmation.body)![1]!).pathname;
-  await t.ctx.jobs.runDue(100);
-  const draftId = /\/antrag\/([^/]+)\/eingang/.exec(c.location)![1]!;
-  const sub = await t.ctx.db.kysely.selectFrom("submissions").selectAll().where("draft_id", "=", draftId).executeTakeFirstOrThrow();
-  const kase = (await caseService(t.ctx).store.caseOfSubmission(sub.tenant_id, sub.id))!;
-  assert.ok(kase, "the submission became a case");
-  return { kase, statusPath };
-}
 
 async function newKey(slug: string, scopes: Scope[], departmentId: string | null = null, label = "Fachverfahren Test"): Promise<string> {
   const tenant = t.ctx.tenants.bySlug(slug)!;
@@ -121,7 +103,7 @@ test("staff page: the administration creates a key (the secret is shown once, on
 test("refusals: no key, a malformed or wrong key, a revoked key → 401; another municipality's key, a missing scope → 403 (JSON with error)", async () => {
   const reader = await newKey("usingen", ["cases:read"]);
   const na = await newKey("neu-anspach", ["cases:read", "cases:write"]);
-  const { kase } = await submitted("fundsache-melden");
+  const { kase } = await submittedCase(t, "fundsache-melden");
   const list = "/api/v1/usingen/cases";
 
   const none = await api("GET", list);
@@ -158,9 +140,9 @@ test("refusals: no key, a malformed or wrong key, a revoked key → 401; another
 
 test("new cases with answers, oldest first in keyset pages; one case with its files; a file's bytes; acknowledging is idempotent", async () => {
   const key = await newKey("usingen", ["cases:read", "cases:write"]);
-  const first = await submitted("fundsache-melden");
+  const first = await submittedCase(t, "fundsache-melden");
   t.clock.advance(1000);
-  const second = await submitted("fundsache-melden");
+  const second = await submittedCase(t, "fundsache-melden");
 
   const unacknowledged = await walk(key, "acknowledged=false&status=eingegangen");
   const i1 = unacknowledged.indexOf(first.kase.id);
@@ -219,7 +201,7 @@ test("new cases with answers, oldest first in keyset pages; one case with its fi
 
 test("a workflow step through the API: the case's own rules (version, required text), visible to staff and applicant", async () => {
   const key = await newKey("usingen", ["cases:read", "cases:write"], null, "Fundbüro-Software");
-  const { kase, statusPath } = await submitted("fundsache-melden");
+  const { kase, statusPath } = await submittedCase(t, "fundsache-melden");
   const url = `/api/v1/usingen/cases/${kase.id}/status`;
 
   assert.equal((await api("POST", url, key, { json: { to: "in-bearbeitung", extra: 1 } })).statusCode, 400);
@@ -253,7 +235,7 @@ test("a workflow step through the API: the case's own rules (version, required t
 
 test("a Bescheid uploaded as PDF (checked by its bytes) reaches the applicant: on the status page, downloadable, announced by a mail without content", async () => {
   const key = await newKey("usingen", ["cases:read", "cases:write"]);
-  const { kase, statusPath } = await submitted("fundsache-melden");
+  const { kase, statusPath } = await submittedCase(t, "fundsache-melden");
   const url = `/api/v1/usingen/cases/${kase.id}/bescheid`;
   const pdf = SAMPLE_FILES["application/pdf"]!.data;
 
@@ -290,8 +272,8 @@ test("a Bescheid uploaded as PDF (checked by its bytes) reaches the applicant: o
 });
 
 test("a key bound to a department sees only that department's cases", async () => {
-  const fund = await submitted("fundsache-melden");
-  const muell = await submitted("wilde-muellablagerung-melden");
+  const fund = await submittedCase(t, "fundsache-melden");
+  const muell = await submittedCase(t, "wilde-muellablagerung-melden");
   assert.ok(fund.kase.department_id && muell.kase.department_id && fund.kase.department_id !== muell.kase.department_id, "two departments");
   const key = await newKey("usingen", ["cases:read", "cases:write"], fund.kase.department_id);
   const ids = await walk(key, "acknowledged=false", 100);
@@ -303,7 +285,7 @@ test("a key bound to a department sees only that department's cases", async () =
 
 test("per-key limits: writes per minute are capped with 429 and Retry-After; the next minute works again", async () => {
   const key = await newKey("usingen", ["cases:read", "cases:write"]);
-  const { kase } = await submitted("ruhestoerung-melden");
+  const { kase } = await submittedCase(t, "ruhestoerung-melden");
   t.clock.advance(60_000 - (t.clock.now().getTime() % 60_000)); // the start of a minute
   for (let i = 0; i < WRITES_PER_MINUTE; i++) assert.equal((await api("POST", `/api/v1/usingen/cases/${kase.id}/ack`, key)).statusCode, 200);
   const over = await api("POST", `/api/v1/usingen/cases/${kase.id}/ack`, key);

@@ -4,9 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createTestApp, loginStaff, DEMO_ACCOUNTS, type TestApp } from "../../test-support/app.js";
-import { ApplicationClient } from "../../test-support/applications.js";
-import { loadDefinitions } from "../services/definitions.js";
-import { berlinDateTime } from "../../platform/clock.js";
+import { submittedCase } from "../../test-support/cases.js";
 import { newId } from "../../platform/ids.js";
 import { caseService } from "../cases/index.js";
 import { handoff } from "./index.js";
@@ -52,20 +50,9 @@ after(async () => {
   await t.close();
 });
 
-const defs = loadDefinitions().definitions;
 const urlencoded = { "content-type": "application/x-www-form-urlencoded" };
 const usingenAdmin = DEMO_ACCOUNTS[1]!;
 
-async function submitted(serviceId: string) {
-  const c = new ApplicationClient(t.app, "usingen");
-  await c.start(serviceId);
-  await c.fillAll(defs.find((d) => d.id === serviceId)!, berlinDateTime(t.clock.now()).date);
-  await c.submit();
-  await t.ctx.jobs.runDue(100);
-  const draftId = /\/antrag\/([^/]+)\/eingang/.exec(c.location)![1]!;
-  const sub = await t.ctx.db.kysely.selectFrom("submissions").selectAll().where("draft_id", "=", draftId).executeTakeFirstOrThrow();
-  return (await caseService(t.ctx).store.caseOfSubmission(sub.tenant_id, sub.id))!;
-}
 
 /** One tick of the worker: the scheduler's scan (a new 10 s slot), then every due job. */
 async function tick(): Promise<void> {
@@ -109,7 +96,7 @@ test("a new case is announced signed; after a 500 the same delivery is retried w
   assert.ok(!(await t.app.inject({ url: "/usingen/verwaltung/schnittstellen", headers: { cookie: admin.cookie } })).body.includes(secret), "and never shown again");
 
   answers.set("/alles", [500]);
-  const kase = await submitted("fundsache-melden");
+  const kase = (await submittedCase(t, "fundsache-melden")).kase;
   await tick();
   assert.equal(at("/alles").length, 1, "the first attempt");
   assert.equal(at("/nur-status").length, 0, "a subscription without case.created gets nothing");
@@ -188,7 +175,7 @@ test("a receiver that stays down: every attempt logged, the message failed after
   await subscribe(admin, deadUrl, ["case.created"]);
   const dead = (await t.ctx.db.kysely.selectFrom("webhook_subscriptions").select("id").where("url", "=", deadUrl).executeTakeFirstOrThrow()).id;
 
-  const kase = await submitted("ruhestoerung-melden");
+  const kase = (await submittedCase(t, "ruhestoerung-melden")).kase;
   await tick();
   for (let i = 0; i < DELIVERY_MAX_ATTEMPTS + 2; i++) {
     t.clock.advance(60 * 60_000); // past the longest back-off
@@ -207,7 +194,7 @@ test("a receiver that stays down: every attempt logged, the message failed after
   const subs = await handoff(t.ctx).webhooks.list(kase.tenant_id);
   answers.set("/alles", [503]);
   const before = received.length;
-  const next = await submitted("ruhestoerung-melden");
+  const next = (await submittedCase(t, "ruhestoerung-melden")).kase;
   await tick();
   assert.equal(received.length, before + 1, "one failed attempt to /alles");
   const again = await loginStaff(t.app, usingenAdmin.email, usingenAdmin.password); // hours passed: a fresh session
@@ -227,13 +214,13 @@ test("a receiver that stays down: every attempt logged, the message failed after
 
 test("the scan: an event committed late (timestamp behind the high-water mark) still goes out; scanning twice sends nothing twice; events before a subscription existed go to nobody", async () => {
   const admin = await loginStaff(t.app, usingenAdmin.email, usingenAdmin.password);
-  const kase = await submitted("fundsache-melden"); // before the subscription: never sent
+  const kase = (await submittedCase(t, "fundsache-melden")).kase; // before the subscription: never sent
   t.clock.advance(1000);
   const secret = await subscribe(admin, `${base}/spaet`, ["case.answer", "case.created"]);
   await tick();
   assert.equal(at("/spaet").length, 0, "the case created before the subscription is not announced");
 
-  const fresh = await submitted("fundsache-melden");
+  const fresh = (await submittedCase(t, "fundsache-melden")).kase;
   await tick();
   assert.equal(at("/spaet").length, 1);
   const cursor = await t.ctx.db.kysely.selectFrom("webhook_cursors").selectAll().where("tenant_id", "=", kase.tenant_id).executeTakeFirstOrThrow();

@@ -1,8 +1,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createTestApp, DEMO_ACCOUNTS, type TestApp } from "../../test-support/app.js";
-import { ApplicationClient, sampleFileFor } from "../../test-support/applications.js";
-import { loadDefinitions } from "../services/definitions.js";
+import { sampleFileFor } from "../../test-support/applications.js";
+import { submittedCase } from "../../test-support/cases.js";
 import { berlinDateTime } from "../../platform/clock.js";
 import type { StaffAccount } from "../../platform/auth/accounts.js";
 import type { Tenant } from "../../platform/tenancy.js";
@@ -32,24 +32,15 @@ before(async () => {
 after(() => t.close());
 
 const DAY = 86_400_000;
-const defs = loadDefinitions().definitions;
 const db = () => t.ctx.db.kysely;
 
-/** An anonymous application, submitted and turned into a case (receipt rendered); with its status link. */
-async function submitted(serviceId: string) {
-  const c = new ApplicationClient(t.app, "usingen");
-  await c.start(serviceId);
-  await c.fillAll(defs.find((d) => d.id === serviceId)!, berlinDateTime(t.clock.now()).date);
-  await c.submit();
-  const confirmation = await c.get(c.location);
-  const statusPath = new URL(/<code>(https?:\/\/[^<]+\/antrag\/status\/[^<]+)<\/code>/.exec(confirmation.body)![1]!).pathname;
-  await t.ctx.jobs.runDue(100);
-  const draftId = /\/antrag\/([^/]+)\/eingang/.exec(c.location)![1]!;
-  const sub = await db().selectFrom("submissions").selectAll().where("draft_id", "=", draftId).executeTakeFirstOrThrow();
-  const kase = (await caseService(t.ctx).store.caseOfSubmission(usingen.id, sub.id))!;
-  assert.ok(kase && sub.receipt_key, "case created and receipt rendered");
+/** A submitted application's case, with the receipt rendered. */
+async function submittedWithReceipt(serviceId: string) {
+  const { kase, submission: sub, statusPath } = await submittedCase(t, serviceId);
+  assert.ok(sub.receipt_key, "receipt rendered");
   return { kase, sub, statusPath };
 }
+
 
 async function fresh(c: Case): Promise<Case> {
   return (await caseService(t.ctx).get(c.tenant_id, c.id))!;
@@ -91,7 +82,7 @@ const exists = (keys: string[]) => Promise.all(keys.map((k) => t.ctx.storage.exi
 test("expired closed cases go with all their rows and files; open ones and those within their retention stay; the trace is anonymous; a second run changes nothing", async () => {
   const t0 = t.clock.now().getTime();
   // A: Fundsache (365 days), with an upload, a citizen's answer with a document, messages, a note and a Bescheid.
-  const a = await submitted("fundsache-melden");
+  const a = await submittedWithReceipt("fundsache-melden");
   const cases = caseService(t.ctx);
   assert.ok((await cases.transition(usingen, await fresh(a.kase), { to: "in-bearbeitung", version: a.kase.version }, admin)).ok);
   assert.ok((await cases.transition(usingen, await fresh(a.kase), { to: "rueckfrage", version: (await fresh(a.kase)).version, text: "Bitte ein Foto." }, admin)).ok);
@@ -99,9 +90,9 @@ test("expired closed cases go with all their rows and files; open ones and those
   assert.ok((await cases.citizenAnswer(usingen, await fresh(a.kase), "Hier das Foto.", [{ fileName: photo.name, contentType: photo.type, data: photo.data }], { accountId: null })).ok);
   assert.ok((await cases.addNote(await fresh(a.kase), "Interner Vermerk", admin)).ok);
   // B: wilde Müllablagerung (730 days); C: Fundsache that stays open; D: Fundsache closed later.
-  const b = await submitted("wilde-muellablagerung-melden");
-  const c = await submitted("fundsache-melden");
-  const d = await submitted("fundsache-melden");
+  const b = await submittedWithReceipt("wilde-muellablagerung-melden");
+  const c = await submittedWithReceipt("fundsache-melden");
+  const d = await submittedWithReceipt("fundsache-melden");
   t.clock.set(new Date(t0 + DAY));
   const closeA = await cases.transition(usingen, await fresh(a.kase), { to: "abgeschlossen", version: (await fresh(a.kase)).version, text: "Die Fundsache ist abgeholt." }, admin);
   assert.ok(closeA.ok);
@@ -172,7 +163,7 @@ test("expired closed cases go with all their rows and files; open ones and those
 });
 
 test("a file that storage cannot delete stays queued and the job fails; the next run removes it", async () => {
-  const x = await submitted("ruhestoerung-melden");
+  const x = await submittedWithReceipt("ruhestoerung-melden");
   await close(x.kase);
   const keys = await keysOf(x.kase);
   assert.ok(keys.length >= 2, "receipt and Bescheid");
@@ -196,7 +187,7 @@ test("a file that storage cannot delete stays queued and the job fails; the next
 });
 
 test("the retention job is scheduled daily at 03:40 Europe/Berlin and runs through the job queue", async () => {
-  const y = await submitted("ruhestoerung-melden");
+  const y = await submittedWithReceipt("ruhestoerung-melden");
   await close(y.kase);
   t.clock.advance(400 * DAY);
   const today = berlinDateTime(t.clock.now()).date;
