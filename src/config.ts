@@ -32,6 +32,11 @@ export interface Config {
   clamd: string | undefined;
   /** days an anonymous application draft is kept before it is deleted (ANONYMOUS_DRAFT_DAYS, default 30) */
   anonymousDraftDays: number;
+  /**
+   * how much demo content the seeds create (DEMO_SIZE): "full" (default; e.g. 40+ council meetings
+   * and 200+ papers per town) or "small" (a few of each: the test suite's apps)
+   */
+  demoSize: "full" | "small";
 }
 
 export class ConfigError extends Error {}
@@ -71,7 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (clamd && !parseClamdAddress(clamd)) {
     throw new ConfigError(`CLAMD must be a unix socket path (e.g. /run/clamav/clamd.ctl) or tcp://host:port, got "${clamd}"`);
   }
+  const demoSize = env.DEMO_SIZE || "full";
+  if (demoSize !== "full" && demoSize !== "small") throw new ConfigError(`DEMO_SIZE must be "full" or "small", got "${demoSize}"`);
   return {
+    demoSize,
     port,
     host: env.HOST || "0.0.0.0",
     databaseUrl,

@@ -8,6 +8,7 @@ import { applicationsModule } from "./applications/index.js";
 import { casesModule } from "./cases/index.js";
 import { handoffModule } from "./handoff/index.js";
 import { recordsModule } from "./records/index.js";
+import { councilModule } from "./council/index.js";
 
 /** The platform is built from this list, in this order (migrations, init, routes, navigation). */
-export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, testIdpModule, staffModule];
+export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, councilModule, testIdpModule, staffModule];

@@ -30,6 +30,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     ...loadConfig({ DATA_DIR: database.dataDir, DEMO: "true" } as NodeJS.ProcessEnv),
     databaseUrl: database.databaseUrl,
     rateLimitPerMinute: 1000,
+    // the full demo council (hundreds of papers with PDFs) is for `npm start`; tests build on a small one
+    demoSize: "small",
     ...overrides,
   };
   await migrate(database.db, migrationSets(), clock);

@@ -44,6 +44,7 @@ export async function startListeningApp(opts: { overrides?: Partial<Config>; mod
     databaseUrl: database.databaseUrl,
     rateLimitPerMinute: 10_000,
     testIdp: true,
+    demoSize: "small",
     ...opts.overrides,
   };
   const modules = opts.modules ?? defaultModules;

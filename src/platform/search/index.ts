@@ -28,6 +28,10 @@ export interface SearchDocumentsTable {
   url: string;
   body_excerpt: string;
   updated_at: string;
+  /** "|key|key|": attributes a query can filter on (e.g. "org:…", "type:Antrag"); "" for none */
+  facets: string;
+  /** the document's own date (YYYY-MM-DD), for filtering and display; null when it has none */
+  doc_date: string | null;
 }
 
 export interface SearchTermsTable {
@@ -77,6 +81,13 @@ export const searchMigrations: Migration[] = [
       await db.schema.createIndex("search_terms_term_idx").on("search_terms").columns(["term", "document_id", "weight"]).execute();
     },
   },
+  {
+    name: "search.002_facets",
+    async up(db) {
+      await db.schema.alterTable("search_documents").addColumn("facets", "text", (c) => c.notNull().defaultTo("")).execute();
+      await db.schema.alterTable("search_documents").addColumn("doc_date", "text").execute();
+    },
+  },
 ];
 
 export const WEIGHT_TITLE = 3;
@@ -98,6 +109,10 @@ export interface SearchDocument {
   keywords?: string[];
   body: string;
   url: string;
+  /** attributes to filter on, e.g. ["org:0193…", "type:Antrag"] (no "|" inside) */
+  facets?: string[];
+  /** the document's date (YYYY-MM-DD) for date filters */
+  date?: string | null;
 }
 
 export interface SearchHit {
@@ -107,6 +122,7 @@ export interface SearchHit {
   url: string;
   excerpt: string;
   score: number;
+  date: string | null;
 }
 
 export interface SearchOptions {
@@ -114,6 +130,12 @@ export interface SearchOptions {
   types?: string[];
   /** at most this many hits (default 20, at most 100) */
   limit?: number;
+  /** only documents carrying every one of these facets */
+  facets?: string[];
+  /** only documents dated on or after this day (YYYY-MM-DD) */
+  from?: string;
+  /** only documents dated on or before this day (YYYY-MM-DD) */
+  to?: string;
 }
 
 /** The terms of a document with the weight of the best field each occurs in; the parts of a known compound count like the word. */
@@ -140,6 +162,11 @@ export function excerptOf(body: string): string {
   const cut = text.slice(0, EXCERPT_CHARS);
   const space = cut.lastIndexOf(" ");
   return `${(space > EXCERPT_CHARS / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–-]+$/, "")} …`;
+}
+
+/** LIKE pattern characters taken literally (facets are ids and words; "%" and "_" must not widen a filter). */
+function escapeLike(value: string): string {
+  return value.replace(/[%_|]/g, "");
 }
 
 /** The smallest string greater than every string that starts with `prefix` (in code point order). */
@@ -201,9 +228,9 @@ export class SearchIndex {
     let query = k
       .selectFrom(perWord.as("w"))
       .innerJoin("search_documents as d", "d.id", "w.document_id")
-      .select((eb) => ["d.doc_type", "d.doc_id", "d.title", "d.url", "d.body_excerpt", eb.fn.sum<number>("w.best").as("score")])
+      .select((eb) => ["d.doc_type", "d.doc_id", "d.title", "d.url", "d.body_excerpt", "d.doc_date", eb.fn.sum<number>("w.best").as("score")])
       .where((eb) => eb.or([eb("d.tenant_id", "=", tenantId), eb("d.tenant_id", "is", null)]))
-      .groupBy(["d.id", "d.doc_type", "d.doc_id", "d.title", "d.url", "d.body_excerpt", "d.sort_key"])
+      .groupBy(["d.id", "d.doc_type", "d.doc_id", "d.title", "d.url", "d.body_excerpt", "d.sort_key", "d.doc_date"])
       // AND: the document matched every query word
       .having((eb) => eb.fn.count("w.word"), "=", terms.length)
       .orderBy("score", "desc")
@@ -212,8 +239,11 @@ export class SearchIndex {
       .orderBy("d.doc_id")
       .limit(limit);
     if (opts.types) query = query.where("d.doc_type", "in", opts.types);
+    for (const f of opts.facets ?? []) query = query.where("d.facets", "like", `%|${escapeLike(f)}|%`);
+    if (opts.from) query = query.where("d.doc_date", ">=", opts.from);
+    if (opts.to) query = query.where("d.doc_date", "<=", opts.to);
     const rows = await query.execute();
-    return rows.map((r) => ({ type: r.doc_type, id: r.doc_id, title: r.title, url: r.url, excerpt: r.body_excerpt, score: Number(r.score) }));
+    return rows.map((r) => ({ type: r.doc_type, id: r.doc_id, title: r.title, url: r.url, excerpt: r.body_excerpt, score: Number(r.score), date: r.doc_date }));
   }
 
   private async write(trx: Kdb, doc: SearchDocument): Promise<void> {
@@ -227,12 +257,16 @@ export class SearchIndex {
       url: doc.url,
       body_excerpt: excerptOf(doc.body),
       updated_at: this.clock.now().toISOString(),
+      facets: doc.facets?.length ? `|${doc.facets.map((f) => f.replace(/\|/g, "")).join("|")}|` : "",
+      doc_date: doc.date ?? null,
     };
     const { id } = await trx
       .insertInto("search_documents")
       .values(values)
       .onConflict((oc) =>
-        oc.columns(["tenant_key", "doc_type", "doc_id"]).doUpdateSet({ title: values.title, sort_key: values.sort_key, url: values.url, body_excerpt: values.body_excerpt, updated_at: values.updated_at }),
+        oc
+          .columns(["tenant_key", "doc_type", "doc_id"])
+          .doUpdateSet({ title: values.title, sort_key: values.sort_key, url: values.url, body_excerpt: values.body_excerpt, updated_at: values.updated_at, facets: values.facets, doc_date: values.doc_date }),
       )
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -61,6 +61,7 @@ test("an inflected query finds the document: Meldebescheinigungen → Meldebesch
       url: "/leistungen/meldebescheinigung",
       excerpt: "Sie erhalten eine Bescheinigung über Ihre Wohnung beim Bürgerbüro.",
       score: 3,
+      date: null,
     });
   });
 });
