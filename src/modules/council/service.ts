@@ -850,6 +850,103 @@ export class CouncilService {
       await this.reindexMeeting(tenantId, meetingId, trx);
     });
   }
+
+  // ---- master data edited by the Sitzungsdienst (staff pages) -------------------------------
+
+  /** A body (Gremium) created on the staff pages: checked, audited, public at once. */
+  async addOrganization(tenantId: string, o: { name: string; shortName?: string; kind: OrganizationKind; meetsPublicly: boolean; locationId?: string | null }, actor: StaffActor): Promise<string> {
+    const name = o.name.trim();
+    if (!name) throw new CouncilRuleError("Bitte geben Sie den Namen des Gremiums ein.");
+    if (!Object.hasOwn(ORGANIZATION_KINDS, o.kind)) throw new CouncilRuleError("Bitte wählen Sie die Art des Gremiums.");
+    return this.ctx.db.tx(async (trx) => {
+      if (o.locationId && !(await this.store.location(tenantId, o.locationId, trx))) throw new CouncilRuleError("Diesen Ort gibt es nicht.");
+      const sortOrder = (await this.store.organizations(tenantId, trx)).reduce((m, x) => Math.max(m, x.sort_order), 0) + 1;
+      const id = await this.createOrganization(tenantId, { name, kind: o.kind, meetsPublicly: o.meetsPublicly, sortOrder, ...(o.shortName?.trim() ? { shortName: o.shortName.trim() } : {}), ...(o.locationId ? { locationId: o.locationId } : {}) }, trx);
+      await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: "council.organization.create", object: { type: "council_organization", id } }, trx);
+      await this.changed(tenantId, trx);
+      return id;
+    });
+  }
+
+  /**
+   * Creates (personId null) or changes a person. Consent: ticked keeps an earlier consent date or
+   * records now; unticked removes it (personal fields are then no longer published).
+   */
+  async savePerson(tenantId: string, personId: string | null, p: PersonInput, actor: StaffActor): Promise<string> {
+    const familyName = p.familyName.trim();
+    const givenName = p.givenName.trim();
+    if (!familyName) throw new CouncilRuleError("Bitte geben Sie den Familiennamen ein.");
+    if (!givenName) throw new CouncilRuleError("Bitte geben Sie den Vornamen ein.");
+    const opt = (v: string | undefined) => v?.trim() || null;
+    return this.ctx.db.tx(async (trx) => {
+      if (p.accountId) {
+        const linked = await this.store.personByAccount(tenantId, p.accountId, trx);
+        if (linked && linked.id !== personId) throw new CouncilRuleError(`Dieses Konto ist schon mit ${linked.given_name} ${linked.family_name} verknüpft.`);
+      }
+      const values = { family_name: familyName, given_name: givenName, title: opt(p.title), party: opt(p.party), email: opt(p.email), phone: opt(p.phone), life: opt(p.life), account_id: p.accountId ?? null };
+      let id = personId;
+      if (id === null) {
+        id = newId(this.ctx.clock);
+        await trx.insertInto("council_persons").values({ id, tenant_id: tenantId, ...values, form_of_address: null, gender: null, consent_at: p.consent ? this.now() : null, ...this.stamps() }).execute();
+      } else {
+        const before = await this.store.person(tenantId, id, trx);
+        if (!before || before.deleted_at) throw new CouncilRuleError("Diese Person gibt es nicht.");
+        const consentAt = p.consent ? before.consent_at ?? this.now() : null;
+        await trx.updateTable("council_persons").set({ ...values, consent_at: consentAt, modified_at: this.now() }).where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+      }
+      await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: personId ? "council.person.update" : "council.person.create", object: { type: "council_person", id }, fields: Object.keys(values).concat("consent_at") }, trx);
+      await this.changed(tenantId, trx);
+      return id;
+    });
+  }
+
+  /** A membership added on the staff pages: person, body and faction must exist; dates are YYYY-MM-DD. */
+  async addMembershipChecked(tenantId: string, m: { personId: string; organizationId: string; role?: string; votingRight: boolean; startDate?: string; endDate?: string; onBehalfOf?: string }, actor: StaffActor): Promise<string> {
+    if (m.startDate && m.endDate && m.endDate < m.startDate) throw new CouncilRuleError("Das Ende der Mitgliedschaft muss nach ihrem Beginn liegen.");
+    return this.ctx.db.tx(async (trx) => {
+      const person = await this.store.person(tenantId, m.personId, trx);
+      if (!person || person.deleted_at) throw new CouncilRuleError("Diese Person gibt es nicht.");
+      const org = await this.store.organization(tenantId, m.organizationId, trx);
+      if (!org || org.deleted_at) throw new CouncilRuleError("Bitte wählen Sie ein Gremium.");
+      if (m.onBehalfOf) {
+        const faction = await this.store.organization(tenantId, m.onBehalfOf, trx);
+        if (!faction || faction.kind !== "fraktion") throw new CouncilRuleError("Bitte wählen Sie eine Fraktion aus der Liste.");
+      }
+      const id = await this.addMembership(tenantId, { personId: m.personId, organizationId: m.organizationId, role: m.role?.trim() || "Mitglied", votingRight: m.votingRight, ...(m.startDate ? { startDate: m.startDate } : {}), ...(m.endDate ? { endDate: m.endDate } : {}), ...(m.onBehalfOf ? { onBehalfOf: m.onBehalfOf } : {}) }, trx);
+      await trx.updateTable("council_persons").set({ modified_at: this.now() }).where("id", "=", m.personId).execute();
+      await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: "council.membership.create", object: { type: "council_membership", id } }, trx);
+      await this.changed(tenantId, trx);
+      return id;
+    });
+  }
+
+  /** Ends a membership on `endDate` (the row stays: OParl and the person's history keep it). */
+  async endMembership(tenantId: string, membershipId: string, endDate: string, actor: StaffActor) {
+    await this.ctx.db.tx(async (trx) => {
+      const m = await trx.selectFrom("council_memberships").selectAll().where("tenant_id", "=", tenantId).where("id", "=", membershipId).executeTakeFirst();
+      if (!m || m.deleted_at) throw new CouncilRuleError("Diese Mitgliedschaft gibt es nicht.");
+      if (m.start_date && endDate < m.start_date) throw new CouncilRuleError("Das Ende der Mitgliedschaft muss nach ihrem Beginn liegen.");
+      const now = this.now();
+      await trx.updateTable("council_memberships").set({ end_date: endDate, modified_at: now }).where("id", "=", membershipId).execute();
+      await trx.updateTable("council_persons").set({ modified_at: now }).where("id", "=", m.person_id).execute();
+      await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: "council.membership.end", object: { type: "council_membership", id: membershipId }, fields: ["end_date"] }, trx);
+      await this.changed(tenantId, trx);
+    });
+  }
+}
+
+/** A person as edited on the staff pages. */
+export interface PersonInput {
+  familyName: string;
+  givenName: string;
+  title?: string;
+  party?: string;
+  consent: boolean;
+  email?: string;
+  phone?: string;
+  life?: string;
+  /** the staff account the member logs in with */
+  accountId?: string | null;
 }
 
 /** A file name safe for Content-Disposition and file systems. */

@@ -390,4 +390,27 @@ export class CouncilStore {
       .execute();
     return [...new Set(rows.map((r) => r.organization_id))];
   }
+
+  /**
+   * The Sitzungsdienst's to-do list (not withdrawn, not cancelled): meetings whose invitation is
+   * not yet published, meetings held (start before `now`) without results, and meetings with
+   * results whose minutes are not yet published.
+   */
+  async meetingsNeedingWork(tenantId: string, now: string, ex: Executor = this.db.kysely): Promise<MeetingRow[]> {
+    return ex
+      .selectFrom("council_meetings")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("deleted_at", "is", null)
+      .where("cancelled", "=", 0)
+      .where((eb) => eb.or([eb("published_at", "is", null), eb.and([eb("state", "=", "eingeladen"), eb("start_at", "<", now)]), eb("state", "=", "durchgefuehrt")]))
+      .orderBy("start_at")
+      .orderBy("id")
+      .limit(200)
+      .execute();
+  }
+
+  async membership(tenantId: string, id: string, ex: Executor = this.db.kysely): Promise<MembershipRow | undefined> {
+    return ex.selectFrom("council_memberships").selectAll().where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();
+  }
 }
