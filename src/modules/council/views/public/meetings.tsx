@@ -94,9 +94,9 @@ export function BodySelect(p: { bodies: OrganizationRow[]; selected: string; err
   );
 }
 
-function Place(p: { location: LocationRow | undefined }): SafeHtml {
+function Place(p: { location: LocationRow | undefined; published: boolean }): SafeHtml {
   const l = p.location;
-  if (!l) return <Fragment>wird mit der Einladung bekannt gegeben</Fragment>;
+  if (!l) return <Fragment>{p.published ? "nicht angegeben" : "wird mit der Einladung bekannt gegeben"}</Fragment>;
   const street = [l.street_address, [l.postal_code, l.locality].filter(Boolean).join(" ")].filter(Boolean).join(", ");
   return (
     <Fragment>
@@ -145,7 +145,7 @@ export function MeetingPageView(p: { tenant: Tenant; viewer: Viewer; page: Meeti
         </div>
         <div className="kern-description-list-item">
           <dt className="kern-description-list-item__key">Ort</dt>
-          <dd className="kern-description-list-item__value"><Place location={entry.location} /></dd>
+          <dd className="kern-description-list-item__value"><Place location={entry.location} published={!!m.published_at} /></dd>
         </div>
         <div className="kern-description-list-item">
           <dt className="kern-description-list-item__key">Gremium</dt>
