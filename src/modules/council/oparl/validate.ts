@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import AjvModule, { type ValidateFunction } from "ajv";
+import AjvModule, { type Ajv as AjvInstance, type Options, type ValidateFunction } from "ajv";
 
 /**
  * Validation of OParl output against the official OParl 1.1 JSON schemas (the shared folder:
@@ -14,7 +14,8 @@ import AjvModule, { type ValidateFunction } from "ajv";
  *   would never be checked. The tests prove with broken objects that validation really fails.
  */
 
-const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
+// ajv is CommonJS: under NodeNext its class is the default export's `default`
+const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as new (o: Options) => AjvInstance;
 const BASE = "https://schema.oparl.org/1.1/";
 
 export function oparlSchemaDir(): string {
