@@ -2,7 +2,8 @@
  * `npm run bench`: start-up time and public-page throughput of the server as built (dist/),
  * against a trivial Fastify server (bench/baseline.mjs) in its own process; then complete
  * online applications per second (src/test-support/application-load.ts); then the back office at
- * 100,000 cases on SQLite and PostgreSQL (bench/cases.ts; BENCH_CASES=0 skips it).
+ * 100,000 cases on SQLite and PostgreSQL (bench/cases.ts; BENCH_CASES=0 skips it); then OParl lists
+ * and council search at 100,000 papers on both databases (bench/oparl.ts; BENCH_OPARL=0 skips it).
  *
  * - The server under test runs as `node dist/cli.js serve` on a fresh temp DATA_DIR (SQLite,
  *   demo mode). A first start applies migrations and the demo seed; then start-up is timed
@@ -27,6 +28,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { APPLICATION_SERVICE, prepareApplications, runApplications, type ApplicationRun } from "../src/test-support/application-load.js";
 import { benchCases, formatCasesResult, type CasesBenchResult } from "./cases.js";
+import { benchOparl, formatOparlResult, type OparlBenchResult } from "./oparl.js";
 
 /** Pages of the server under test. Later modules add theirs here. */
 const SCENARIOS: { name: string; path: string }[] = [
@@ -488,6 +490,15 @@ async function main(): Promise<void> {
     targetList.push(...cases.targets);
   }
 
+  // 5d. The council: OParl lists and search at 100,000 papers on both databases (in-process; bench/oparl.ts; BENCH_OPARL=0 skips it).
+  let oparl: OparlBenchResult | undefined;
+  if (process.env.BENCH_OPARL !== "0") {
+    await stop(sut!);
+    oparl = await benchOparl({ log: (line) => console.log(line) });
+    console.log(formatOparlResult(oparl));
+    targetList.push(...oparl.targets);
+  }
+
   const results = {
     date: started.toISOString(),
     srcDigest,
@@ -499,6 +510,7 @@ async function main(): Promise<void> {
     baseline,
     applications: { service: APPLICATION_SERVICE, applicants: APPLICANTS, medianPerSec: applicationsMedian, failures: applicationFailures, runs: appRuns },
     ...(cases ? { cases: cases.results } : {}),
+    ...(oparl ? { oparl: oparl.results } : {}),
     rssMaxMb: round1(rssMaxMb),
     rssIdleMb: round1(idleRssMb),
     rssAfterLoadMb: round1(serverRssAfterMb),
