@@ -277,6 +277,8 @@ interface Slot {
 
 const SUMMER = { from: "07-01", to: "08-16" };
 const inSummer = (date: string) => date.slice(5) >= SUMMER.from && date.slice(5) <= SUMMER.to;
+/** Past summers had their break; the coming weeks always have meetings, so the demo shows every state. */
+const summerBreak = (date: string, today: string) => inSummer(date) && date < addDays(today, -7);
 
 function calendar(town: TownData, now: Date, size: Size): Slot[] {
   const today = berlinDate(now);
@@ -289,13 +291,13 @@ function calendar(town: TownData, now: Date, size: Size): Slot[] {
       { org: "hfa", date: onOrAfter(addDays(today, 24), 2), hour: 19, minute: 0, location: "saal" },
     ];
   }
-  const windowStart = [addDays(today, -213), addDays(TERM.startDate, 14)].sort().at(-1)!;
-  const horizon = addDays(today, 60);
+  const windowStart = [addDays(today, -228), addDays(TERM.startDate, 14)].sort().at(-1)!;
+  const horizon = addDays(today, 100);
   // a Sitzungsrunde every six weeks: committees in the weeks before the parliament's Thursday
   const d0 = onOrAfter(addDays(today, 9), 4);
   for (let k = -8; k <= 1; k++) {
     const stvv = addDays(d0, 42 * k);
-    if (inSummer(stvv) || stvv > horizon) continue;
+    if (summerBreak(stvv, today) || stvv > horizon) continue;
     const round: Slot[] = [
       { org: "stvv", date: stvv, hour: 19, minute: 30, location: "halle" },
       { org: "hfa", date: addDays(stvv, -9), hour: 19, minute: 0, location: "saal" },
@@ -312,8 +314,8 @@ function calendar(town: TownData, now: Date, size: Size): Slot[] {
     slots.push({ org: "stvv", date: constitutive, hour: 19, minute: 0, location: "halle", name: "Konstituierende Sitzung der Stadtverordnetenversammlung", constitutive: true });
   }
   // the Magistrat every other Monday, less often in the summer
-  for (let d = onOrAfter(windowStart, 1); d <= addDays(today, 42); d = addDays(d, 14)) {
-    if (inSummer(d) && d.slice(5) < "08-01") continue;
+  for (let d = onOrAfter(windowStart, 1); d <= addDays(today, 56); d = addDays(d, 14)) {
+    if (summerBreak(d, today) && d.slice(5) < "08-01") continue;
     slots.push({ org: "magistrat", date: d, hour: 17, minute: 0, location: "magistrat" });
   }
   return slots.sort((a, b) => a.date.localeCompare(b.date) || a.hour - b.hour);
@@ -343,14 +345,14 @@ function newPapersFor(org: OrgKey, size: Size): NewPaperSpec[] {
     case "stvv":
       return [{ kind: "antrag" }, { kind: "anfrage" }, { kind: "mitteilung" }, { kind: "bericht", p: 0.5 }];
     case "magistrat":
-      return [{ kind: "magistrat" }, { kind: "magistrat" }, { kind: "magistrat", p: 0.6 }, { kind: "vorlage" }, { kind: "vorlage", p: 0.4 }];
+      return [{ kind: "magistrat" }, { kind: "magistrat" }, { kind: "magistrat", p: 0.6 }, { kind: "vorlage" }, { kind: "vorlage", p: 0.7 }];
     case "obr":
       return [{ kind: "vorlage", area: "bau" }, { kind: "antrag", area: "entwicklung" }, { kind: "mitteilung", area: "bau", p: 0.5 }];
     case "hfa":
-      return [{ kind: "vorlage", area: "finanzen" }, { kind: "vorlage", area: "finanzen" }, { kind: "antrag", area: "finanzen" }, { kind: "anfrage", area: "finanzen" }, { kind: "bericht", area: "finanzen", p: 0.6 }, { kind: "mitteilung", area: "finanzen", p: 0.4 }, { kind: "geheim", area: "finanzen" }];
+      return [{ kind: "vorlage", area: "finanzen" }, { kind: "vorlage", area: "finanzen" }, { kind: "antrag", area: "finanzen" }, { kind: "anfrage", area: "finanzen" }, { kind: "bericht", area: "finanzen", p: 0.8 }, { kind: "mitteilung", area: "finanzen", p: 0.4 }, { kind: "geheim", area: "finanzen" }];
     default: {
       const area = ORG_AREA[org];
-      return [{ kind: "vorlage", area }, { kind: "vorlage", area }, { kind: "vorlage", area, p: 0.5 }, { kind: "antrag", area }, { kind: "anfrage", area, p: 0.8 }, { kind: "mitteilung", area, p: 0.6 }, { kind: "bericht", area, p: 0.3 }, ...(area === "bau" ? [{ kind: "geheim" as const, area, p: 0.5 }] : [])];
+      return [{ kind: "vorlage", area }, { kind: "vorlage", area }, { kind: "vorlage", area, p: 0.8 }, { kind: "antrag", area }, { kind: "anfrage", area, p: 0.8 }, { kind: "mitteilung", area, p: 0.8 }, { kind: "bericht", area, p: 0.3 }, ...(area === "bau" ? [{ kind: "geheim" as const, area, p: 0.5 }] : [])];
     }
   }
 }
@@ -578,6 +580,9 @@ export function planTown(town: TownData, now: Date, size: Size): TownPlan {
     ] as const) {
       newPaper({ kind, area }, AREA_ORG[area], earlier(next, new Date(now.getTime() - HOUR)), state);
     }
+    // released papers waiting for their first committee (the backlog), at least 210 papers in all
+    const areas: Area[] = ["bau", "finanzen", "soziales", "entwicklung"];
+    for (let i = 0; papers.length < 210; i++) newPaper({ kind: i % 3 === 2 ? "antrag" : "vorlage", area: areas[i % 4]! }, AREA_ORG[areas[i % 4]!], new Date(now.getTime() - HOUR));
   } else newPaper({ kind: "mitteilung", area: "soziales" }, "soz", new Date(now.getTime() - HOUR), "entwurf");
   for (const p of papers) if (p.createdAt > now) p.createdAt = new Date(now.getTime() - 2 * HOUR);
   return { town, persons, memberships, papers, meetings };
