@@ -20,7 +20,7 @@ before(async () => {
 after(() => database.dispose());
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: database.dataDir, DEMO: "false", LOG_LEVEL: "warn" };
+  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: database.dataDir, DEMO: "false", DEMO_SIZE: "small", LOG_LEVEL: "warn" };
   if (database.databaseUrl) e.DATABASE_URL = database.databaseUrl;
   else delete e.DATABASE_URL;
   return { ...e, ...extra };

@@ -9,7 +9,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Configuration variables of the platform; a spawned process gets only the ones the test sets. */
 const APP_ENV = [
   "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "BASE_URL", "LOG_LEVEL", "DEMO", "SECRET_KEY", "RATE_LIMIT_PER_MINUTE",
-  "SMTP_URL", "MAIL_FROM", "RUN_JOBS", "AUDIT_HEAD_INTERVAL_MS", "TRUST_PROXY", "NODE_ENV",
+  "SMTP_URL", "MAIL_FROM", "RUN_JOBS", "AUDIT_HEAD_INTERVAL_MS", "TRUST_PROXY", "NODE_ENV", "DEMO_SIZE",
   // set by `node --test` for its own children; a server process is no test
   "NODE_TEST_CONTEXT",
 ];
@@ -17,6 +17,8 @@ const APP_ENV = [
 export function appEnv(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of APP_ENV) delete env[k];
+  // the full demo council (hundreds of PDFs) is for `npm start`; spawned test servers seed the small one
+  env.DEMO_SIZE = "small";
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = v;
   return env;
 }

@@ -123,6 +123,9 @@ test("order → confirmation mail → GET does not confirm → POST confirms →
   assert.ok(!text.includes("Friedhof") && !text.includes(friedhof!), "a non-matching paper is not mailed");
   assert.ok(!text.includes("Geheim") && !text.includes(secret!), "a non-public paper is never mailed");
   const unsubscribePath = linkIn(text, "abmelden");
+  const alertMail = (await mailsTo(email)).at(-1)!;
+  assert.equal(alertMail.list_unsubscribe, `${t.config.baseUrl}${unsubscribePath}`, "the alert mail carries the one-click unsubscribe URL (List-Unsubscribe)");
+  assert.equal((await mailsTo(email))[0]!.list_unsubscribe, null, "the confirmation mail is not a subscribed mail");
 
   // the job again (next hour, and a direct retry): nothing more
   await nextHour();

@@ -221,6 +221,8 @@ export class CouncilAlerts {
             `im Ratsinformationssystem der ${t.kind} ${t.name} ${matches.length === 1 ? "ist eine neue Vorlage" : "sind neue Vorlagen"} zu Ihrer Suche ${describeSearch(search, organizations)} veröffentlicht:\n\n${list}\n\n` +
             `Benachrichtigung abbestellen (ein Klick genügt):\n${links.unsubscribe}\n\n` +
             `Mit freundlichen Grüßen\n${t.kind} ${t.name}\n`,
+          // RFC 8058: mail programs offer "abbestellen", which POSTs to this URL (the endpoint accepts it without a form token)
+          unsubscribeUrl: links.unsubscribe,
         },
         trx,
       );

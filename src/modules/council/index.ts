@@ -38,11 +38,14 @@ export const councilModule: ModuleManifest = {
   navigation: [
     { label: "Ratsinformation", path: "rat/", area: "public", order: 30 },
     { label: "Sitzungsdienst", path: "verwaltung/rat", area: "staff", order: 30, role: SITZUNGSDIENST_ROLE },
+    { label: "Meine Gremien", path: "verwaltung/rat/mandat", area: "staff", order: 31, role: MEMBER_ROLE },
   ],
   analyticsAreas: [{ key: "ratsinformation", label: "Ratsinformation", pathPrefix: "rat" }],
   jobs: [
     {
       type: TEXT_JOB,
+      // a town uploading hundreds of PDFs (or the demo seed) must not delay mails and cases
+      background: true,
       async handler(payload, job) {
         const p = payload as { tenantId: string; fileId: string };
         await councilService(job.ctx).extractText(p.tenantId, p.fileId);

@@ -231,6 +231,8 @@ export const councilMigrations: Migration[] = [
         .addColumn("checked_until", types.instant, (c) => c.notNull())
         .execute();
       await db.schema.createIndex("council_alerts_tenant").on("council_alerts").columns(["tenant_id", "confirmed_at"]).execute();
+      // the links in the mails find their alert by the token's hash
+      await db.schema.createIndex("council_alerts_token").on("council_alerts").column("token_hash").unique().execute();
     },
   },
 ];

@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 let database: TestDatabase;
 
 function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: database.dataDir, DEMO: "true", LOG_LEVEL: "warn" };
+  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: database.dataDir, DEMO: "true", DEMO_SIZE: "small", LOG_LEVEL: "warn" };
   if (database.databaseUrl) e.DATABASE_URL = database.databaseUrl;
   else delete e.DATABASE_URL;
   return e;

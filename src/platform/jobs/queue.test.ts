@@ -368,3 +368,23 @@ test("purgeFinished removes old done and failed jobs only", async () => {
     await t.dispose();
   }
 });
+
+test("background jobs wait while a normal job is due, however early they were queued", async () => {
+  const { t, clock } = await setup();
+  try {
+    const ran: string[] = [];
+    const q = queue(t.db, clock, [
+      { type: "test.bulk", background: true, async handler(p) { ran.push(`bulk ${(p as { n: number }).n}`); } },
+      { type: "test.mail", async handler() { ran.push("mail"); } },
+    ]);
+    await q.enqueue("test.bulk", { n: 1 });
+    clock.advance(1);
+    await q.enqueue("test.bulk", { n: 2 });
+    clock.advance(1000);
+    await q.enqueue("test.mail", {});
+    assert.equal(await q.runDue(), 3);
+    assert.deepEqual(ran, ["mail", "bulk 1", "bulk 2"]);
+  } finally {
+    await t.dispose();
+  }
+});

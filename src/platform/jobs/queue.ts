@@ -46,6 +46,8 @@ export interface JobsTable {
   dedupe_key: string | null;
   created_at: string;
   finished_at: string | null;
+  /** 0 normal, 1 background (JobDefinition.background): claimed only when no normal job is due */
+  priority: number;
 }
 
 declare module "../db/schema.js" {
@@ -81,6 +83,13 @@ export const jobMigrations: Migration[] = [
       // staff page (newest first) and purging
       await db.schema.createIndex("jobs_created_idx").on("jobs").column("created_at").execute();
       await db.schema.createIndex("jobs_finished_idx").on("jobs").columns(["status", "finished_at"]).execute();
+    },
+  },
+  {
+    name: "jobs.002_priority",
+    async up(db) {
+      await db.schema.alterTable("jobs").addColumn("priority", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex("jobs_claim_priority_idx").on("jobs").columns(["status", "priority", "run_at"]).execute();
     },
   },
 ];
@@ -239,6 +248,7 @@ export class JobQueue {
         dedupe_key: opts.dedupeKey ?? null,
         created_at: now.toISOString(),
         finished_at: null,
+        priority: def.background ? 1 : 0,
       })
       .onConflict((oc) => oc.column("dedupe_key").doNothing())
       .returning("id")
@@ -275,6 +285,8 @@ export class JobQueue {
                 w.and([w("status", "=", "running"), w("locked_until", "<", now)]),
               ]),
             )
+            // background work (e.g. text extraction of hundreds of PDFs) never delays a mail or a case
+            .orderBy("priority")
             .orderBy("run_at")
             .orderBy("id")
             .limit(1);

@@ -21,4 +21,6 @@ export interface JobDefinition {
   maxAttempts?: number;
   /** recurring: the scheduler enqueues exactly one job per slot across all processes */
   schedule?: JobSchedule;
+  /** bulk work that may wait: claimed only when no other job is due (e.g. PDF text extraction) */
+  background?: boolean;
 }

@@ -100,6 +100,25 @@ test("send + runDue delivers the mail to a real SMTP server", async () => {
     assert.equal((await jobs.get(job!.id))!.status, "done");
     assert.equal(await jobs.runDue(), 0);
     assert.equal(smtp.received.length, 1, "sent once");
+    assert.doesNotMatch(got.raw, /List-Unsubscribe/i, "only subscribed mails carry unsubscribe headers");
+  } finally {
+    mailer.close();
+    await t.dispose();
+    await smtp.close();
+  }
+});
+
+test("a subscribed mail carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058); a bad URL is refused", async () => {
+  const smtp = await startSmtp();
+  const { t, jobs, mailer } = await setup(smtp.url);
+  try {
+    await mailer.send({ ...message, unsubscribeUrl: "https://usingen.example/usingen/rat/benachrichtigungen/abmelden/abc" });
+    assert.equal(await jobs.runDue(), 1);
+    const raw = smtp.received[0]!.raw.replace(/\r?\n[ \t]+/g, " "); // unfold header lines (RFC 5322)
+    assert.match(raw, /^List-Unsubscribe: <https:\/\/usingen\.example\/usingen\/rat\/benachrichtigungen\/abmelden\/abc>\r?$/m);
+    assert.match(raw, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+    await assert.rejects(mailer.send({ ...message, unsubscribeUrl: "javascript:alert(1)" }), /unsubscribe URL/);
+    await assert.rejects(mailer.send({ ...message, unsubscribeUrl: "/relative" }), /unsubscribe URL/);
   } finally {
     mailer.close();
     await t.dispose();

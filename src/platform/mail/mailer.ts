@@ -36,6 +36,8 @@ export interface MailOutboxTable {
   created_at: string;
   sent_at: string | null;
   error: string | null;
+  /** RFC 2369/8058: the one-click unsubscribe URL of a mail someone subscribed to (alerts); null for others */
+  list_unsubscribe: string | null;
 }
 
 declare module "../db/schema.js" {
@@ -66,6 +68,12 @@ export const mailMigrations: Migration[] = [
       await db.schema.createIndex("mail_outbox_created_idx").on("mail_outbox").column("created_at").execute();
     },
   },
+  {
+    name: "mail.002_list_unsubscribe",
+    async up(db) {
+      await db.schema.alterTable("mail_outbox").addColumn("list_unsubscribe", "text").execute();
+    },
+  },
 ];
 
 export interface MailMessage {
@@ -77,6 +85,11 @@ export interface MailMessage {
   text: string;
   /** the human reference number the mail is about, e.g. "USI-2026-000123" */
   reference?: string;
+  /**
+   * for mails someone subscribed to (alerts): an absolute https/http URL that unsubscribes with
+   * one POST; sent as List-Unsubscribe with List-Unsubscribe-Post (RFC 8058)
+   */
+  unsubscribeUrl?: string;
 }
 
 export interface OutboxMail {
@@ -165,6 +178,12 @@ export class Mailer {
     const subject = oneLine(msg.subject ?? "");
     if (!subject) throw new Error("mail subject is empty");
     if (typeof msg.text !== "string" || msg.text.trim() === "") throw new Error("mail text is empty");
+    let unsubscribe: string | null = null;
+    if (msg.unsubscribeUrl !== undefined) {
+      const u = URL.canParse(msg.unsubscribeUrl) ? new URL(msg.unsubscribeUrl) : undefined;
+      if (!u || (u.protocol !== "https:" && u.protocol !== "http:") || /[<>\s]/.test(msg.unsubscribeUrl)) throw new Error("mail unsubscribe URL must be an absolute http(s) URL");
+      unsubscribe = u.href;
+    }
     const id = newId(this.clock);
     const write = async (ex: Executor) => {
       await ex
@@ -181,6 +200,7 @@ export class Mailer {
           created_at: this.clock.now().toISOString(),
           sent_at: null,
           error: null,
+          list_unsubscribe: unsubscribe,
         })
         .execute();
       await this.jobs.enqueue(MAIL_SEND_JOB, { mailId: id }, { tenantId: msg.tenantId ?? null }, ex);
@@ -213,6 +233,7 @@ export class Mailer {
         to: row.to_name ? { name: row.to_name, address: row.to_address } : row.to_address,
         subject: row.subject,
         text: row.body_text,
+        ...(row.list_unsubscribe ? { headers: { "List-Unsubscribe": `<${row.list_unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } } : {}),
       });
     } catch (err) {
       // SMTP replies often quote the address; keep it out of job errors and logs
