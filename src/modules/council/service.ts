@@ -563,7 +563,8 @@ export class CouncilService {
         id: newId(this.ctx.clock),
         tenant_id: tenantId,
         organization_id: org.id,
-        name: m.name?.trim() || `Sitzung ${org.kind === "vorstand" || org.kind === "parlament" ? "der" : "des"} ${org.name}`,
+        // no genitive forms of organisation names are stored ("des Haupt- und Finanzausschusses"): a neutral form
+        name: m.name?.trim() || `Sitzung: ${org.name}`,
         start_at: new Date(m.startAt).toISOString(),
         end_at: m.endAt ? new Date(m.endAt).toISOString() : null,
         location_id: m.locationId ?? org.location_id ?? null,

@@ -1,4 +1,5 @@
-import { sql, type Generated } from "kysely";
+import { sql, type ExpressionBuilder, type Generated } from "kysely";
+import type { Database } from "../db/schema.js";
 import { systemClock, type Clock } from "../clock.js";
 import type { Db, Kdb } from "../db/index.js";
 import type { Migration } from "../db/migrate.js";
@@ -40,6 +41,8 @@ export interface SearchTermsTable {
   term: string;
   /** the best field the term occurs in: 3 title, 2 keywords, 1 body */
   weight: number;
+  /** the document's date as YYYYMMDD (0 without a date): among equally scored hits the newer comes first */
+  rank: number;
 }
 
 declare module "../db/schema.js" {
@@ -86,6 +89,17 @@ export const searchMigrations: Migration[] = [
     async up(db) {
       await db.schema.alterTable("search_documents").addColumn("facets", "text", (c) => c.notNull().defaultTo("")).execute();
       await db.schema.alterTable("search_documents").addColumn("doc_date", "text").execute();
+    },
+  },
+  {
+    name: "search.003_rank",
+    async up(db) {
+      // Ranking reads only search_terms (no join over every matching document): the tie-break by date
+      // lives in every term row, and the covering index carries it.
+      await db.schema.alterTable("search_terms").addColumn("rank", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await sql`update search_terms set rank = coalesce((select cast(replace(d.doc_date, '-', '') as integer) from search_documents d where d.id = search_terms.document_id and d.doc_date is not null), 0)`.execute(db);
+      await db.schema.dropIndex("search_terms_term_idx").execute();
+      await db.schema.createIndex("search_terms_term_idx").on("search_terms").columns(["term", "document_id", "weight", "rank"]).execute();
     },
   },
 ];
@@ -164,6 +178,22 @@ export function excerptOf(body: string): string {
   return `${(space > EXCERPT_CHARS / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–-]+$/, "")} …`;
 }
 
+/** A document's date (YYYY-MM-DD) as the number YYYYMMDD, the tie-break of equally scored hits (newer first); 0 without one. */
+export function rankOf(date: string | null | undefined): number {
+  return date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? Number(date.replace(/-/g, "")) : 0;
+}
+
+/** Score and rank in one sortable integer (rank < 10^8, score ≤ 3 · MAX_QUERY_TERMS). */
+const RANK_SPAN = 100_000_000;
+/** Candidate ids per document query (bound parameters stay far below the databases' limits). */
+const CANDIDATES_PER_QUERY = 500;
+
+/** Byte order of the UTF-8 encodings (= code point order), as SQLite's BINARY and PostgreSQL's "C" collation compare. */
+function byteCompare(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
 /** LIKE pattern characters taken literally (facets are ids and words; "%" and "_" must not widen a filter). */
 function escapeLike(value: string): string {
   return value.replace(/[%_|]/g, "");
@@ -211,39 +241,81 @@ export class SearchIndex {
     const terms = parseQuery(q);
     if (terms.length === 0 || (opts.types && opts.types.length === 0)) return [];
     const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
+    const ranked = await this.rank(tenantId, terms, opts, limit);
+    if (ranked.length === 0) return [];
+    // Display columns only for the page of hits.
+    const rows = await this.db.kysely
+      .selectFrom("search_documents")
+      .select(["id", "doc_type", "doc_id", "title", "url", "body_excerpt", "doc_date"])
+      .where("id", "in", ranked.map((r) => r.id))
+      .execute();
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return ranked.flatMap(({ id, score }) => {
+      const r = byId.get(id);
+      return r ? [{ type: r.doc_type, id: r.doc_id, title: r.title, url: r.url, excerpt: r.body_excerpt, score, date: r.doc_date }] : [];
+    });
+  }
+
+  /**
+   * The ranking, in two parts so that a common word (in half of 100,000 papers) never joins and
+   * sorts every matching document:
+   * 1. from search_terms alone (the covering index): every matching document's score (each query
+   *    word adds the best weight it matched with; all words must match) and rank (its date), and
+   *    of these the candidates from the `depth`-th best (score, rank) upwards, ties included;
+   * 2. only those candidates' documents are read, filtered (municipality, types, facets, dates)
+   *    and ordered by score, rank, title, type, id.
+   * When filters leave fewer than `limit` hits although more candidates exist, the depth grows.
+   */
+  private async rank(tenantId: string, terms: QueryTerm[], opts: SearchOptions, limit: number): Promise<{ id: number; score: number }[]> {
     const k = this.db.kysely;
+    const matches = terms
+      .map((t, i) => k.selectFrom("search_terms").select(["document_id", "weight", "rank", sql.lit(i).as("word")]).where(this.termMatch(t)))
+      .reduce((all, next) => all.unionAll(next));
+    // per word: the best weight (null when the word does not match); the sum is null unless all match
+    const score = terms.map((_, i) => sql<number>`max(case when m.word = ${sql.lit(i)} then m.weight end)`).reduce((a, b) => sql<number>`${a} + ${b}`);
+    for (let depth = limit; ; depth *= 8) {
+      const candidates = await k
+        .with("c", (db) =>
+          db
+            .selectFrom(matches.as("m"))
+            .select(["m.document_id", score.as("score"), sql<number>`${score} * ${sql.lit(RANK_SPAN)} + max(m.rank)`.as("key")])
+            .groupBy("m.document_id")
+            .having(score, "is not", null),
+        )
+        .selectFrom("c")
+        .select(["c.document_id", "c.score", "c.key"])
+        .where("c.key", ">=", sql<number>`coalesce((select c2.key from c as c2 order by c2.key desc limit 1 offset ${sql.lit(depth - 1)}), 0)`)
+        .execute();
+      const byId = new Map(candidates.map((c) => [Number(c.document_id), { score: Number(c.score), key: Number(c.key) }]));
+      const docs: { id: number; sort_key: string; doc_type: string; doc_id: string }[] = [];
+      for (let i = 0; i < candidates.length; i += CANDIDATES_PER_QUERY) {
+        const chunk = candidates.slice(i, i + CANDIDATES_PER_QUERY).map((c) => Number(c.document_id));
+        const rows = await k.selectFrom("search_documents as d").select(["d.id", "d.sort_key", "d.doc_type", "d.doc_id"]).where("d.id", "in", chunk).where(this.docFilter(tenantId, opts)).execute();
+        for (const r of rows) docs.push({ ...r, id: Number(r.id) });
+      }
+      // by score and rank, then title, type and id in the databases' byte order (binary collation on both)
+      docs.sort((a, b) => byId.get(b.id)!.key - byId.get(a.id)!.key || byteCompare(a.sort_key, b.sort_key) || byteCompare(a.doc_type, b.doc_type) || byteCompare(a.doc_id, b.doc_id));
+      if (docs.length >= limit || candidates.length < depth) {
+        return docs.slice(0, limit).map((d) => ({ id: d.id, score: byId.get(d.id)!.score }));
+      }
+    }
+  }
 
-    // One row per (document, query word) it matches, with the best weight among the matching terms.
-    const matchesOf = (t: QueryTerm, i: number) =>
-      k
-        .selectFrom("search_terms")
-        .select(["document_id", "weight", sql.lit(i).as("word")])
-        .where((eb) => (t.prefix ? eb.and([eb("term", ">=", t.stem), eb("term", "<", prefixEnd(t.stem))]) : eb("term", "=", t.stem)));
-    const matches = terms.map(matchesOf).reduce((all, next) => all.unionAll(next));
-    const perWord = k
-      .selectFrom(matches.as("m"))
-      .select((eb) => ["m.document_id", "m.word", eb.fn.max("m.weight").as("best")])
-      .groupBy(["m.document_id", "m.word"]);
+  /** The filters every ranking applies to documents (alias "d"): municipality (or everywhere), types, facets, dates. */
+  private docFilter(tenantId: string, opts: SearchOptions) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- applied to queries of different shapes that all have "d"
+    return (eb: ExpressionBuilder<any, any>) => {
+      const conds = [eb.or([eb("d.tenant_id", "=", tenantId), eb("d.tenant_id", "is", null)])];
+      if (opts.types) conds.push(eb("d.doc_type", "in", opts.types));
+      for (const f of opts.facets ?? []) conds.push(eb("d.facets", "like", `%|${escapeLike(f)}|%`));
+      if (opts.from) conds.push(eb("d.doc_date", ">=", opts.from));
+      if (opts.to) conds.push(eb("d.doc_date", "<=", opts.to));
+      return eb.and(conds);
+    };
+  }
 
-    let query = k
-      .selectFrom(perWord.as("w"))
-      .innerJoin("search_documents as d", "d.id", "w.document_id")
-      .select((eb) => ["d.doc_type", "d.doc_id", "d.title", "d.url", "d.body_excerpt", "d.doc_date", eb.fn.sum<number>("w.best").as("score")])
-      .where((eb) => eb.or([eb("d.tenant_id", "=", tenantId), eb("d.tenant_id", "is", null)]))
-      .groupBy(["d.id", "d.doc_type", "d.doc_id", "d.title", "d.url", "d.body_excerpt", "d.sort_key", "d.doc_date"])
-      // AND: the document matched every query word
-      .having((eb) => eb.fn.count("w.word"), "=", terms.length)
-      .orderBy("score", "desc")
-      .orderBy("d.sort_key")
-      .orderBy("d.doc_type")
-      .orderBy("d.doc_id")
-      .limit(limit);
-    if (opts.types) query = query.where("d.doc_type", "in", opts.types);
-    for (const f of opts.facets ?? []) query = query.where("d.facets", "like", `%|${escapeLike(f)}|%`);
-    if (opts.from) query = query.where("d.doc_date", ">=", opts.from);
-    if (opts.to) query = query.where("d.doc_date", "<=", opts.to);
-    const rows = await query.execute();
-    return rows.map((r) => ({ type: r.doc_type, id: r.doc_id, title: r.title, url: r.url, excerpt: r.body_excerpt, score: Number(r.score), date: r.doc_date }));
+  private termMatch(t: QueryTerm) {
+    return (eb: ExpressionBuilder<Database, "search_terms">) => (t.prefix ? eb.and([eb("term", ">=", t.stem), eb("term", "<", prefixEnd(t.stem))]) : eb("term", "=", t.stem));
   }
 
   private async write(trx: Kdb, doc: SearchDocument): Promise<void> {
@@ -272,7 +344,8 @@ export class SearchIndex {
       .executeTakeFirstOrThrow();
     const documentId = Number(id);
     await trx.deleteFrom("search_terms").where("document_id", "=", documentId).execute();
-    const rows = [...documentTerms(doc)].map(([term, weight]) => ({ document_id: documentId, term, weight }));
+    const rank = rankOf(doc.date);
+    const rows = [...documentTerms(doc)].map(([term, weight]) => ({ document_id: documentId, term, weight, rank }));
     for (let i = 0; i < rows.length; i += TERM_ROWS_PER_INSERT) {
       await trx.insertInto("search_terms").values(rows.slice(i, i + TERM_ROWS_PER_INSERT)).execute();
     }

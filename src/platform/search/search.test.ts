@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ManualClock } from "../clock.js";
 import { migrate } from "../db/migrate.js";
@@ -206,4 +206,37 @@ test("excerpt: whitespace collapsed, long bodies cut at a word", () => {
   assert.equal(excerptOf("  Ein\n kurzer   Text. "), "Ein kurzer Text.");
   const long = excerptOf("Wort ".repeat(100));
   assert.ok(long.length <= 242 && long.endsWith(" …"), long);
+});
+
+describe("ranking at scale: ties by date, filters that need a deeper pass", () => {
+  let t: TestDatabase;
+  let search: SearchIndex;
+  before(async () => {
+    t = await createTestDatabase();
+    await migrate(t.db, [{ owner: "platform.search", migrations: searchMigrations }]);
+    search = new SearchIndex({ db: t.db });
+    // 60 papers with the same words: equal scores, so the date decides (newer first), then the title
+    for (let i = 0; i < 60; i++) {
+      const day = String(1 + (i % 28)).padStart(2, "0");
+      await search.upsert({ tenantId: USINGEN, type: "council.paper", id: `p${i}`, title: `Vorlage ${String(i).padStart(2, "0")} Kanalsanierung`, body: "Die Kanalsanierung im Ortskern.", url: `/p${i}`, date: `2026-${i < 30 ? "01" : "02"}-${day}`, facets: [i === 0 ? "org:selten" : "org:haeufig"] });
+    }
+    await search.upsert({ tenantId: USINGEN, type: "council.paper", id: "undated", title: "Kanalsanierung ohne Datum", body: "", url: "/u" });
+  });
+  after(() => t.dispose());
+
+  test("equally scored hits: newer first, then by title; undated ones last", async () => {
+    const hits = await search.query(USINGEN, "Kanalsanierung", { limit: 100 });
+    assert.equal(hits.length, 61);
+    const dates = hits.map((h) => h.date ?? "");
+    assert.deepEqual(dates.slice(0, -1), [...dates.slice(0, -1)].sort().reverse(), "newest first");
+    assert.equal(hits.at(-1)!.id, "undated");
+    const sameDay = hits.filter((h) => h.date === "2026-02-01").map((h) => h.title);
+    assert.deepEqual(sameDay, [...sameDay].sort(), "same day: by title");
+  });
+
+  test("a filter that only the oldest hit passes still finds it (deeper pass), the page size is kept", async () => {
+    assert.deepEqual(ids(await search.query(USINGEN, "Kanalsanierung", { facets: ["org:selten"], limit: 5 })), ["p0"]);
+    assert.equal((await search.query(USINGEN, "Kanalsanierung", { facets: ["org:haeufig"], limit: 7 })).length, 7);
+    assert.deepEqual(await search.query(USINGEN, "Kanalsanierung", { facets: ["org:gibtsnicht"] }), []);
+  });
 });

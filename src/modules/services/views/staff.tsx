@@ -41,7 +41,7 @@ export function ServicesAdminList(p: { tenant: Tenant; services: MunicipalServic
                     <CsrfField token={p.csrf} />
                     <input type="hidden" name="enabled" value={s.enabled ? "0" : "1"} />
                     <button type="submit" className="kern-btn kern-btn--secondary kern-btn--small">
-                      <span className="kern-label">{s.enabled ? "Deaktivieren" : "Aktivieren"}<span className="kern-sr-only">: {s.definition.title}</span></span>
+                      <span className="kern-label">{s.enabled ? "Deaktivieren" : "Aktivieren"}<span className="visually-hidden">: {s.definition.title}</span></span>
                     </button>
                   </form>{" "}
                   <a className="kern-link" href={`${adminBase(t)}/${s.id}`}>Anpassen<span className="kern-sr-only">: {s.definition.title}</span></a>

@@ -48,7 +48,7 @@ export function ActionButton(p: { action: string; csrf: string; label: string; h
       <CsrfField token={p.csrf} />
       {Object.entries(p.hidden ?? {}).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
       <button type="submit" className={`kern-btn ${p.secondary === false ? "kern-btn--primary" : "kern-btn--secondary"}`}>
-        <span className="kern-label">{p.label}{p.srSuffix ? <span className="kern-sr-only"> {p.srSuffix}</span> : null}</span>
+        <span className="kern-label">{p.label}{p.srSuffix ? <span className="visually-hidden"> {p.srSuffix}</span> : null}</span>
       </button>
     </form>
   );
