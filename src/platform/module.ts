@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import type { Child } from "./ui/jsx.js";
+import type { Tenant } from "./tenancy.js";
 import type { Migration } from "./db/migrate.js";
 import type { AppContext } from "./context.js";
 import type { JobDefinition } from "./jobs/types.js";
@@ -27,6 +29,17 @@ export interface RoleDefinition {
   departmentScoped?: boolean;
 }
 
+/**
+ * A section of a municipality's home page ("what is open now"): current news, upcoming meetings,
+ * open participation phases. Rendered for anonymous visitors and cached: `validForMs` bounds how
+ * long the section stays true (e.g. until the next meeting has begun), undefined = until content changes.
+ */
+export interface HomeSection {
+  /** position among the sections (smaller first) */
+  order: number;
+  render(ctx: AppContext, tenant: Tenant, now: Date): Promise<{ heading: string; body: Child; validForMs?: number } | null>;
+}
+
 export interface SeedOptions {
   /** demo mode: create demo accounts and sample content */
   demo: boolean;
@@ -46,6 +59,8 @@ export interface ModuleManifest {
   /** links on the citizen's "Mein Rathaus" page; `path` relative to the municipality */
   accountLinks?: { label: string; path: string; description: string }[];
   analyticsAreas?: AnalyticsArea[];
+  /** sections on the municipality's home page */
+  homeSections?: HomeSection[];
   roles?: RoleDefinition[];
   jobs?: JobDefinition[];
   seeds?(): Promise<{ seed(ctx: AppContext, options: SeedOptions): Promise<void> }>;

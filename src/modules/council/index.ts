@@ -7,6 +7,7 @@ import { registerPublicRoutes } from "./routes-public.js";
 import { registerStaffRoutes } from "./routes-staff.js";
 import { registerFeedRoutes } from "./routes-feeds.js";
 import { alertJobs } from "./alerts.js";
+import { councilHomeSection } from "./home.js";
 
 const services = new WeakMap<AppContext, CouncilService>();
 
@@ -41,6 +42,7 @@ export const councilModule: ModuleManifest = {
     { label: "Meine Gremien", path: "verwaltung/rat/mandat", area: "staff", order: 31, role: MEMBER_ROLE },
   ],
   analyticsAreas: [{ key: "ratsinformation", label: "Ratsinformation", pathPrefix: "rat" }],
+  homeSections: [councilHomeSection((ctx) => councilService(ctx))],
   jobs: [
     {
       type: TEXT_JOB,

@@ -32,13 +32,30 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, serv
     return reply.redirect(`/${req.params.tenant}/`, 301);
   });
 
-  app.get<TenantParams>("/:tenant/", (req, reply) =>
-    sendCachedPage(ctx, req, reply, async () => {
+  app.get<TenantParams>("/:tenant/", (req, reply) => {
+    // Sections from the modules (news, upcoming meetings …) depend on the time: the cached page lives
+    // only as long as its shortest-lived section stays true.
+    let validForMs: number | undefined;
+    const render = async () => {
       const t = await profileOf(req);
       const sections = ctx.modules.flatMap((m) => m.navigation ?? []).filter((n) => n.area === "public" && n.path !== "").sort((a, b) => a.order - b.order);
-      return { opts: { title: "Startseite", tenant: req.tenant }, body: <Home tenant={t} sections={sections} /> };
-    }),
-  );
+      const now = ctx.clock.now();
+      const current = [];
+      for (const s of ctx.modules.flatMap((m) => m.homeSections ?? []).sort((a, b) => a.order - b.order)) {
+        const r = await s.render(ctx, req.tenant!, now);
+        if (!r) continue;
+        if (r.validForMs !== undefined) validForMs = Math.min(validForMs ?? Infinity, Math.max(1000, r.validForMs));
+        current.push(r);
+      }
+      return { opts: { title: "Startseite", tenant: req.tenant }, body: <Home tenant={t} sections={sections} current={current} /> };
+    };
+    // the render decides the lifetime, so render first on a miss (sendCachedPage asks for it lazily)
+    return sendCachedPage(ctx, req, reply, render, {
+      get ttlMs() {
+        return validForMs;
+      },
+    });
+  });
 
   // Assets on every page: the municipality comes from the in-memory directory, the profile is read only on a cache miss.
   app.get<TenantParams>("/:tenant/wappen.svg", (req, reply) => {

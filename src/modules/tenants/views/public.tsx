@@ -1,4 +1,4 @@
-import { h, Fragment, type SafeHtml } from "../../../platform/ui/jsx.js";
+import { h, Fragment, type Child, type SafeHtml } from "../../../platform/ui/jsx.js";
 import { RathausText } from "../../../platform/ui/rathaus-text.js";
 import { CsrfField, ErrorSummary, SubmitButton, SuccessAlert, TextArea, TextField, type FieldErrors } from "../../../platform/ui/forms.js";
 import type { NavEntry } from "../../../platform/module.js";
@@ -34,12 +34,18 @@ export function MunicipalityList(p: { tenants: TenantProfile[] }): SafeHtml {
   );
 }
 
-export function Home(p: { tenant: TenantProfile; sections: NavEntry[] }): SafeHtml {
+export function Home(p: { tenant: TenantProfile; sections: NavEntry[]; current?: { heading: string; body: Child }[] }): SafeHtml {
   const t = p.tenant;
   return (
     <Fragment>
       <h1 className="kern-heading-large">Digitales Rathaus der {t.kind} {t.name}</h1>
       <p className="kern-body kern-body--large">{t.welcome}</p>
+      {(p.current ?? []).map((c, i) => (
+        <section aria-labelledby={`aktuell-${i}`} className="home-current">
+          <h2 className="kern-heading-medium" id={`aktuell-${i}`}>{c.heading}</h2>
+          {c.body}
+        </section>
+      ))}
       {p.sections.length > 0 ? (
         <section aria-labelledby="angebote">
           <h2 className="kern-heading-medium" id="angebote">Unsere Angebote</h2>
