@@ -9,6 +9,7 @@ import { casesModule } from "./cases/index.js";
 import { handoffModule } from "./handoff/index.js";
 import { recordsModule } from "./records/index.js";
 import { councilModule } from "./council/index.js";
+import { publishingModule } from "./publishing/index.js";
 
 /** The platform is built from this list, in this order (migrations, init, routes, navigation). */
-export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, councilModule, testIdpModule, staffModule];
+export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, publishingModule, councilModule, testIdpModule, staffModule];

@@ -61,6 +61,11 @@ export interface ModuleManifest {
   analyticsAreas?: AnalyticsArea[];
   /** sections on the municipality's home page */
   homeSections?: HomeSection[];
+  /**
+   * kinds of public documents the module puts into the platform search index (site-wide search):
+   * `type` as in SearchDocument.type, `label` in German for the filter ("Vorlagen")
+   */
+  searchTypes?: { type: string; label: string }[];
   roles?: RoleDefinition[];
   jobs?: JobDefinition[];
   seeds?(): Promise<{ seed(ctx: AppContext, options: SeedOptions): Promise<void> }>;

@@ -1,7 +1,7 @@
 import type { ModuleManifest } from "../../platform/module.js";
 import type { AppContext } from "../../platform/context.js";
 import { councilMigrations } from "./migrations.js";
-import { CouncilService, TEXT_JOB } from "./service.js";
+import { CouncilService, SEARCH_TYPES, TEXT_JOB } from "./service.js";
 import { registerOparlRoutes } from "./oparl/routes.js";
 import { registerPublicRoutes } from "./routes-public.js";
 import { registerStaffRoutes } from "./routes-staff.js";
@@ -43,6 +43,11 @@ export const councilModule: ModuleManifest = {
   ],
   analyticsAreas: [{ key: "ratsinformation", label: "Ratsinformation", pathPrefix: "rat" }],
   homeSections: [councilHomeSection((ctx) => councilService(ctx))],
+  searchTypes: [
+    { type: SEARCH_TYPES.paper, label: "Vorlagen" },
+    { type: SEARCH_TYPES.agendaItem, label: "Tagesordnungspunkte" },
+    { type: SEARCH_TYPES.meeting, label: "Sitzungen" },
+  ],
   jobs: [
     {
       type: TEXT_JOB,

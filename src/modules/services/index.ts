@@ -55,6 +55,7 @@ export const servicesModule: ModuleManifest = {
     registerPublicRoutes(app, ctx, serviceCatalogue(ctx));
     registerStaffRoutes(app, ctx, serviceCatalogue(ctx));
   },
+  searchTypes: [{ type: "service", label: "Online-Dienste und Leistungen" }],
   navigation: [
     { label: "Digitales Rathaus", path: "dienste/", area: "public", order: 10 },
     { label: "Online-Dienste", path: "verwaltung/dienste", area: "staff", order: 20, role: TENANT_ADMIN_ROLE },
