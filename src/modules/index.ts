@@ -10,6 +10,7 @@ import { handoffModule } from "./handoff/index.js";
 import { recordsModule } from "./records/index.js";
 import { councilModule } from "./council/index.js";
 import { publishingModule } from "./publishing/index.js";
+import { sitesearchModule } from "./sitesearch/index.js";
 
 /** The platform is built from this list, in this order (migrations, init, routes, navigation). */
-export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, publishingModule, councilModule, testIdpModule, staffModule];
+export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, publishingModule, councilModule, sitesearchModule, testIdpModule, staffModule];
