@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { sql } from "kysely";
 import { createTestApp, loginStaff, type TestApp } from "../../test-support/app.js";
+import { assertValid, embedded, getJson } from "./oparl/oparl-helpers.test-support.js";
 import { testDialect } from "../../test-support/db.js";
 import { councilService } from "./index.js";
 import { DEMO_COUNCIL_LOGINS, DEMO_TOWNS } from "./demo-data.js";
@@ -185,6 +186,31 @@ test("full demo council: ≥ 40 meetings and ≥ 200 papers with PDFs per town, 
     assert.deepEqual(await rowCounts(t), before, "seeding again changes nothing");
     const q = await sql<{ n: number }>`select count(*) as n from council_papers`.execute(t.ctx.db.kysely);
     assert.equal(Number(q.rows[0]!.n), before.council_papers);
+
+    // OParl over the full demo of both towns: every list to its end, every object (embedded ones
+    // too) valid against its schema — what `npm start` serves, not only the tests' small council
+    const base = t.config.baseUrl;
+    let validated = 0;
+    for (const town of DEMO_TOWNS) {
+      const body = (await getJson(t.app, base, `${base}/oparl/v1.1/body/${town.slug}`)).body;
+      for (const list of ["organization", "person", "meeting", "paper", "agendaItem", "consultation", "file", "locationList", "legislativeTermList", "membership"]) {
+        let next: string | undefined = body[list];
+        assert.ok(next, `${town.slug}: Body.${list}`);
+        while (next) {
+          const page = await getJson(t.app, base, next);
+          assert.equal(page.status, 200, next);
+          for (const obj of page.body.data) {
+            for (const o of [obj, ...embedded(obj)]) {
+              assertValid(o, `${town.slug} ${list}`);
+              validated++;
+            }
+          }
+          next = page.body.links?.next;
+        }
+      }
+    }
+    console.log(`full demo council: ${validated} OParl objects of both towns valid (${testDialect})`);
+    assert.ok(validated > 2000, `${validated}`);
   } finally {
     await t.close();
   }
