@@ -33,7 +33,7 @@ export function HomeSearchBox(p: { tenant: Tenant; kinds: SearchKind[] }): SafeH
     <form method="get" action={searchPath(p.tenant)} className="site-search" role="search" aria-label="Rathaus durchsuchen">
       <div className="kern-form-input">
         <label className="kern-label" htmlFor="startseite-suche">Suchbegriff</label>
-        <div className="kern-hint" id="startseite-suche-hinweis">Sucht in {kindList(p.kinds)}, zum Beispiel „Hundesteuer“ oder „Bebauungsplan“</div>
+        <div className="kern-hint" id="startseite-suche-hinweis">Durchsucht {kindList(p.kinds)}, zum Beispiel nach „Hundesteuer“ oder „Bebauungsplan“</div>
         <input className="kern-form-input__input" type="search" id="startseite-suche" name="q" maxlength={MAX_QUERY_CHARS} aria-describedby="startseite-suche-hinweis" />
       </div>
       <button type="submit" className="kern-btn kern-btn--primary"><span className="kern-label">Suchen</span></button>
