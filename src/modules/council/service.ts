@@ -22,6 +22,7 @@ import {
   type PaperType,
 } from "./store.js";
 import { PUBLIC, meetingVisibility, paperPublic, type Viewer } from "./visibility.js";
+import { publishingEvents } from "../publishing/index.js";
 
 /** A rule of the council's workflow was broken; the message is German and meant for the user. */
 export class CouncilRuleError extends Error {}
@@ -705,11 +706,48 @@ export class CouncilService {
       await trx.updateTable("council_meetings").set({ published_at: now, state: "eingeladen", modified_at: now }).where("id", "=", meetingId).where("tenant_id", "=", tenantId).execute();
       const published = { ...meeting, published_at: now, state: "eingeladen" as const };
       await this.publishItems(tenantId, published, trx);
+      await this.raiseInvitationPublished(tenantId, published, trx);
       await this.ctx.audit.record({ tenantId, actor: actor ? { type: "staff", id: actor.id } : { type: "system" }, action: "council.meeting.publish", object: { type: "council_meeting", id: meetingId } }, trx);
       await this.changed(tenantId, trx);
     });
     if (invitationPdf) await this.addFile(tenantId, { ownerType: "meeting", ownerId: meetingId, role: "invitation", name: "Einladung", fileName: "einladung.pdf", data: invitationPdf }, actor);
     await this.reindexMeeting(tenantId, meetingId);
+  }
+
+  /**
+   * Tells publishing that an invitation is out (issue 7): per the town's rule it becomes an
+   * announcement (or a draft, or nothing). Only meetings the public sees in full; the body lists
+   * the public agenda items by number and title, never a non-public one.
+   */
+  private async raiseInvitationPublished(tenantId: string, meeting: MeetingRow, trx: Kdb) {
+    const [org, settings] = await Promise.all([this.store.organization(tenantId, meeting.organization_id, trx), this.store.settings(tenantId, trx)]);
+    if (meetingVisibility(PUBLIC, meeting, org, settings) !== "full") return;
+    const slug = this.ctx.tenants.byId(tenantId)?.slug;
+    if (!slug) return;
+    const items = (await this.store.agendaItems(tenantId, meeting.id, trx)).filter((i) => !i.deleted_at && i.public).sort((a, b) => a.position - b.position);
+    const start = new Date(meeting.start_at);
+    const day = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", weekday: "long", day: "2-digit", month: "2-digit", year: "numeric" }).format(start);
+    const time = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit" }).format(start);
+    const orgName = org?.name ?? meeting.name;
+    const location = meeting.location_id ? await this.store.location(tenantId, meeting.location_id, trx) : undefined;
+    const where = location ? [location.description, location.room, location.street_address, [location.postal_code, location.locality].filter(Boolean).join(" ")].filter(Boolean).join(", ") : null;
+    await publishingEvents(this.ctx).raise(
+      {
+        tenantId,
+        type: "council.meeting.published",
+        sourceId: meeting.id,
+        kind: "announcement",
+        title: `Einladung: Sitzung ${orgName} am ${berlinDate(start).split("-").reverse().join(".")}`,
+        teaser: `Öffentliche Sitzung ${orgName} am ${day} um ${time} Uhr${where ? `, ${where}` : ""}.`,
+        body: [
+          `Die Sitzung ${orgName} findet am ${day} um ${time} Uhr statt${where ? ` (${where})` : ""}.`,
+          ["Tagesordnung, öffentlicher Teil:", ...items.map((i) => `${i.number} ${i.name}`)].join("\n"),
+          "Die vollständige Einladung mit den Vorlagen finden Sie im Ratsinformationssystem.",
+        ].join("\n\n"),
+        link: `/${slug}/rat/sitzungen/${meeting.id}`,
+      },
+      trx,
+    );
   }
 
   /** Makes the papers of a published meeting's public items public (first publication sets published_at). */
