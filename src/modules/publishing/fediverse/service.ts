@@ -6,6 +6,7 @@ import { onItemPublished, type PublishedItem } from "../index.js";
 import { buildFederation, currentTenants, type FediverseRuntime } from "./federation.js";
 import { createActivityOf } from "./objects.js";
 import { sendScope } from "./queue.js";
+import { fediverseSettings } from "./env.js";
 import { MASTODON_JOB, MASTODON_MAX_ATTEMPTS, normaliseInstanceUrl, postStatus, statusText } from "./mastodon.js";
 import { FediverseStore, type DeliveryRow } from "./store.js";
 
@@ -194,7 +195,9 @@ export class FediverseService {
   /** Saves the town's Mastodon account; the token is stored encrypted and never shown again. */
   async saveMastodon(t: Tenant, input: { instanceUrl: string; token: string }, actor: StaffActor): Promise<void> {
     const instanceUrl = normaliseInstanceUrl(input.instanceUrl);
-    if (!instanceUrl) throw new FediverseInputError("instanz", "Geben Sie die Adresse des Mastodon-Servers ein, z. B. https://social.bund.de.");
+    if (!instanceUrl || (!instanceUrl.startsWith("https://") && !fediverseSettings().allowPrivateAddress)) {
+      throw new FediverseInputError("instanz", "Geben Sie die Adresse des Mastodon-Servers mit https:// ein, z. B. https://social.bund.de.");
+    }
     const token = input.token.trim();
     if (!/^[A-Za-z0-9_\-.~+/=]{8,512}$/.test(token)) throw new FediverseInputError("zugangstoken", "Geben Sie den Zugangstoken der Mastodon-Anwendung ein (Einstellungen → Entwicklung).");
     await this.store.saveMastodon({ tenant_id: t.id, instance_url: instanceUrl, token_box: this.ctx.secrets.encrypt(mastodonPurpose(t.id), token), updated_at: this.ctx.clock.now().toISOString(), updated_by: actor.id });
