@@ -199,7 +199,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext): void
     const errors: FieldErrors = {};
     const input = inputOf(values, errors);
     try {
-      if (Object.keys(errors).length) throw new PublishingInputError(errors);
+      if (Object.keys(errors).length) throw new PublishingInputError({ ...s.inputErrors(t.id, input), ...errors });
       const { id } = await s.create(t.id, input, actor(req));
       return reply.redirect(R(t, id, "gespeichert"), 303);
     } catch (e) {
@@ -226,7 +226,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext): void
     const errors: FieldErrors = {};
     const input = inputOf(values, errors);
     try {
-      if (Object.keys(errors).length) throw new PublishingInputError(errors);
+      if (Object.keys(errors).length) throw new PublishingInputError({ ...s.inputErrors(t.id, input), ...errors });
       await s.update(t.id, item.id, input, actor(req));
       return reply.redirect(R(t, item.id, "gespeichert"), 303);
     } catch (e) {

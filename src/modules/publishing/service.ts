@@ -154,6 +154,11 @@ export class PublishingService {
 
   // ---- writing -----------------------------------------------------------------------------
 
+  /** The input's problems per form field (empty: it can be saved). */
+  inputErrors(tenantId: string, input: ItemInput): FieldErrors {
+    return this.validate(tenantId, input).errors;
+  }
+
   private validate(tenantId: string, input: ItemInput): { errors: FieldErrors; body: ReturnType<typeof sanitizeBody> } {
     const errors: FieldErrors = {};
     if (input.kind !== "news" && input.kind !== "announcement") errors.art = "Bitte wählen Sie, ob es eine Nachricht oder eine amtliche Bekanntmachung ist.";
