@@ -57,7 +57,7 @@ export function migrationSets(modules: ModuleManifest[] = defaultModules): Migra
 }
 
 const SKIP_CONTEXT = /^\/(static\/|healthz|readyz|favicon\.ico)/;
-const PLATFORM_PREFIXES = /^\/(static\/|healthz|readyz|verwaltung|api\/|oparl\/|\.well-known\/|idp\/|saml\/|oidc\/)/;
+const PLATFORM_PREFIXES = /^\/(static\/|healthz|readyz|verwaltung|api\/|oparl\/|ap\/|\.well-known\/|idp\/|saml\/|oidc\/)/;
 
 /** Builds the app: platform services, then HTTP steps in order, then every module (style.md: wiring you can read top to bottom). */
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; ctx: AppContext }> {

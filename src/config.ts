@@ -37,6 +37,13 @@ export interface Config {
    * and 200+ papers per town) or "small" (a few of each: the test suite's apps)
    */
   demoSize: "full" | "small";
+  /**
+   * FEDIVERSE_ALLOW_PRIVATE_ADDRESS (default false): let the Fediverse part fetch from and deliver
+   * to loopback and private addresses, and accept http:// Mastodon servers — for tests with two
+   * instances on 127.0.0.1. Off in production: a remote server could otherwise make ours request
+   * internal addresses (SSRF).
+   */
+  fediverseAllowPrivateAddress: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -80,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoSize !== "full" && demoSize !== "small") throw new ConfigError(`DEMO_SIZE must be "full" or "small", got "${demoSize}"`);
   return {
     demoSize,
+    fediverseAllowPrivateAddress: bool(env, "FEDIVERSE_ALLOW_PRIVATE_ADDRESS", false),
     port,
     host: env.HOST || "0.0.0.0",
     databaseUrl,

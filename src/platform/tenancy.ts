@@ -24,7 +24,7 @@ export interface TenantDirectory {
 /** First path segments that can never be a municipality's slug. */
 export const RESERVED_SLUGS = new Set([
   "api", "oparl", "static", "assets", "healthz", "readyz", "verwaltung", "anmelden", "abmelden",
-  "mein-rathaus", "idp", "saml", "oidc", "favicon.ico", "robots.txt", ".well-known", "feeds", "metrics",
+  "mein-rathaus", "idp", "saml", "oidc", "favicon.ico", "robots.txt", ".well-known", "feeds", "metrics", "ap",
 ]);
 
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;

@@ -6,6 +6,7 @@ import { registerPublishingRoutes } from "./routes.js";
 import { registerFediverseRoutes } from "./fediverse/routes.js";
 import { publishingJobs, publishingHomeSections, publishingNavigation } from "./manifest-parts.js";
 import { fediverseJobs, fediverseNavigation } from "./fediverse/manifest-parts.js";
+import { initFediverse } from "./fediverse/service.js";
 
 /**
  * Publishing (issue 7): news (Aktuelles) and official announcements (amtliche Bekanntmachungen)
@@ -63,6 +64,9 @@ export { publishingEvents } from "./events.js";
 export const publishingModule: ModuleManifest = {
   name: "publishing",
   migrations: [...publishingMigrations, ...fediverseMigrations],
+  init(ctx) {
+    initFediverse(ctx);
+  },
   routes(app, ctx) {
     registerPublishingRoutes(app, ctx);
     registerFediverseRoutes(app, ctx);

@@ -1,5 +1,4 @@
 // Fedify refuses loopback addresses unless this is on (read when the app builds its federation).
-process.env.FEDIVERSE_ALLOW_PRIVATE_ADDRESS = "true";
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -26,7 +25,7 @@ let usingen: Tenant;
 const urlencoded = { "content-type": "application/x-www-form-urlencoded" };
 
 before(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ fediverseAllowPrivateAddress: true });
   await t.app.inject({ url: "/" }); // the municipality directory loads with the first request
   usingen = t.ctx.tenants.bySlug("usingen")!;
 });

@@ -1,5 +1,4 @@
 // Fedify refuses loopback addresses unless this is on (read when the app builds its federation).
-process.env.FEDIVERSE_ALLOW_PRIVATE_ADDRESS = "true";
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -24,8 +23,8 @@ let townB: Tenant;
 const AS = "application/activity+json";
 
 before(async () => {
-  a = await startListeningApp();
-  b = await startListeningApp();
+  a = await startListeningApp({ overrides: { fediverseAllowPrivateAddress: true } });
+  b = await startListeningApp({ overrides: { fediverseAllowPrivateAddress: true } });
   // the municipality directory loads with the first request
   await fetch(`${a.base}/`);
   await fetch(`${b.base}/`);

@@ -24,7 +24,6 @@ import { newId } from "../../../platform/ids.js";
 import { GLOBAL_SCOPE } from "../../../platform/cache/versions.js";
 import { DatabaseKvStore } from "./kv.js";
 import { JobMessageQueue, attemptScope, sendScope } from "./queue.js";
-import { fediverseSettings } from "./env.js";
 import { buildPostObject, createActivityOf, displayName } from "./objects.js";
 import type { FediverseStore, KeyRow } from "./store.js";
 
@@ -116,7 +115,6 @@ export interface FediverseRuntime {
  * go through the platform job queue (JobMessageQueue).
  */
 export function buildFederation(ctx: AppContext, store: FediverseStore): FediverseRuntime {
-  const settings = fediverseSettings();
   const keys = new TownKeys(ctx, store);
   const tenantOfKeyId = (keyId: string): string | undefined => {
     try {
@@ -131,7 +129,7 @@ export function buildFederation(ctx: AppContext, store: FediverseStore): Fediver
     kv: new DatabaseKvStore(store, ctx.clock),
     queue: { outbox: queue },
     origin: ctx.config.baseUrl,
-    allowPrivateAddress: settings.allowPrivateAddress,
+    allowPrivateAddress: ctx.config.fediverseAllowPrivateAddress,
     manuallyStartQueue: true,
     // retries are the platform queue's: a failed attempt is reported to the job, which throws
     outboxRetryPolicy: () => null,

@@ -6,7 +6,6 @@ import { onItemPublished, type PublishedItem } from "../index.js";
 import { buildFederation, currentTenants, type FediverseRuntime } from "./federation.js";
 import { createActivityOf } from "./objects.js";
 import { sendScope } from "./queue.js";
-import { fediverseSettings } from "./env.js";
 import { MASTODON_JOB, MASTODON_MAX_ATTEMPTS, normaliseInstanceUrl, postStatus, statusText } from "./mastodon.js";
 import { FediverseStore, type DeliveryRow } from "./store.js";
 
@@ -195,7 +194,7 @@ export class FediverseService {
   /** Saves the town's Mastodon account; the token is stored encrypted and never shown again. */
   async saveMastodon(t: Tenant, input: { instanceUrl: string; token: string }, actor: StaffActor): Promise<void> {
     const instanceUrl = normaliseInstanceUrl(input.instanceUrl);
-    if (!instanceUrl || (!instanceUrl.startsWith("https://") && !fediverseSettings().allowPrivateAddress)) {
+    if (!instanceUrl || (!instanceUrl.startsWith("https://") && !this.ctx.config.fediverseAllowPrivateAddress)) {
       throw new FediverseInputError("instanz", "Geben Sie die Adresse des Mastodon-Servers mit https:// ein, z. B. https://social.bund.de.");
     }
     const token = input.token.trim();
