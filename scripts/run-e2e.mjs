@@ -136,6 +136,8 @@ async function main() {
       RATE_LIMIT_PER_MINUTE: '10000',
       DATABASE_URL: '', // always the embedded SQLite database in the temporary directory
       SMTP_URL: '', // demo outbox instead of real mail
+      // the Fediverse test follows this server's town from a second instance on 127.0.0.1
+      FEDIVERSE_ALLOW_PRIVATE_ADDRESS: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
