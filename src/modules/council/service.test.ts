@@ -120,7 +120,7 @@ test("withdrawing a public paper leaves a tombstone and takes it out of search",
   const c = (await s.store.consultationsOfPaper(f.tenantId, p.id))[0]!;
   await s.addAgendaItem(f.tenantId, m.id, { consultationId: c.id, public: true }, actor);
   await s.publishInvitation(f.tenantId, m.id, actor);
-  assert.deepEqual((await s.search.query(f.tenantId, "Zitadellenweg")).map((h) => h.type).sort(), ["council.agendaItem", "council.paper"]);
+  assert.deepEqual((await s.search.query(f.tenantId, "Zitadellenweg", { types: ["council.paper", "council.agendaItem"] })).map((h) => h.type).sort(), ["council.agendaItem", "council.paper"]);
   await s.withdrawPaper(f.tenantId, p.id, actor);
   const row = (await s.store.paper(f.tenantId, p.id))!;
   assert.ok(row.deleted_at && row.published_at, "tombstone of a published paper");

@@ -2,6 +2,7 @@ import { Follow, Undo, isActor, type Actor, type Context } from "@fedify/fedify"
 import type { AppContext } from "../../../platform/context.js";
 import type { Tenant } from "../../../platform/tenancy.js";
 import { newId } from "../../../platform/ids.js";
+import { registerDeliveryView } from "../service.js";
 import { onItemPublished, type PublishedItem } from "../index.js";
 import { buildFederation, currentTenants, type FediverseRuntime } from "./federation.js";
 import { createActivityOf } from "./objects.js";
@@ -234,6 +235,15 @@ export function initFediverse(ctx: AppContext): FediverseService {
   if (!initialised.has(ctx)) {
     initialised.add(ctx);
     onItemPublished(ctx, (item) => s.publishItem(item));
+    // the Redaktion's item page shows where the item went and what failed
+    registerDeliveryView(ctx, async (tenantId, itemId) =>
+      (await s.store.deliveriesOfItem(tenantId, itemId)).map((d) => ({
+        channel: d.channel === "mastodon" ? "Mastodon" : "Fediverse",
+        target: d.target,
+        status: d.status === "sent" ? "gesendet" : d.status === "failed" ? "fehlgeschlagen" : "wartet",
+        error: d.last_error,
+      })),
+    );
   }
   return s;
 }

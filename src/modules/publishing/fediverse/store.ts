@@ -224,6 +224,11 @@ export class FediverseStore {
     return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(opts.limit ?? 100).execute();
   }
 
+  /** Every delivery of one published item (the Redaktion's item page shows them). */
+  async deliveriesOfItem(tenantId: string, itemId: string): Promise<DeliveryRow[]> {
+    return this.db.kysely.selectFrom("fediverse_deliveries").selectAll().where("tenant_id", "=", tenantId).where("item_id", "=", itemId).orderBy("created_at").orderBy("id").execute();
+  }
+
   // ---- Mastodon account --------------------------------------------------------------------------------
 
   async mastodon(tenantId: string): Promise<MastodonRow | undefined> {
