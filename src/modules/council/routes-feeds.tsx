@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { lastModifiedFromBody } from "../../platform/http/last-modified.js";
 import { h } from "../../platform/ui/jsx.js";
 import type { AppContext } from "../../platform/context.js";
 import type { Tenant } from "../../platform/tenancy.js";
@@ -18,31 +19,6 @@ type Query = { Querystring: Record<string, unknown> };
 
 const ICS = "text/calendar; charset=utf-8";
 const ATOM = "application/atom+xml; charset=utf-8";
-
-/**
- * Last-Modified for a cached feed, read from the feed itself (its <updated> or the calendar's
- * LAST-MODIFIED), so a render-cache hit needs no query; answers If-Modified-Since with 304 when
- * the request has no If-None-Match (which takes precedence, RFC 9110 13.1.3).
- */
-function lastModifiedFrom(read: (head: string) => Date | undefined): onSendHookHandler {
-  return (req, reply, payload, done) => {
-    if (reply.statusCode !== 200) return done(null, payload);
-    const head = Buffer.isBuffer(payload) ? payload.toString("utf8", 0, 2048) : typeof payload === "string" ? payload.slice(0, 2048) : undefined;
-    const at = head ? read(head) : undefined;
-    if (!at) return done(null, payload);
-    const seconds = Math.floor(at.getTime() / 1000) * 1000;
-    reply.header("last-modified", new Date(seconds).toUTCString());
-    const since = req.headers["if-modified-since"];
-    if (since && req.headers["if-none-match"] === undefined) {
-      const t = Date.parse(since);
-      if (!Number.isNaN(t) && seconds <= t) {
-        reply.code(304).removeHeader("content-type");
-        return done(null, "");
-      }
-    }
-    done(null, payload);
-  };
-}
 
 /** iCalendar and Atom feeds, e-mail alerts on a saved search (issue 6, item 7). All public: viewer PUBLIC. */
 export function registerFeedRoutes(app: FastifyInstance, ctx: AppContext, council: CouncilService): void {
@@ -69,8 +45,8 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: AppContext, counci
 
   // ---- feeds (anonymous, render cache with ETag by content version, Last-Modified from the feed) ----
 
-  const ics = { onSend: lastModifiedFrom(calendarLastModified) };
-  const atom = { onSend: lastModifiedFrom(atomLastModified) };
+  const ics = { onSend: lastModifiedFromBody(calendarLastModified) };
+  const atom = { onSend: lastModifiedFromBody(atomLastModified) };
 
   app.get<P>("/:tenant/rat/kalender.ics", ics, (req, reply) => {
     const t = tenantOf(req);

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { lastModifiedFromBody } from "../../platform/http/last-modified.js";
 import { h } from "../../platform/ui/jsx.js";
 import type { AppContext } from "../../platform/context.js";
 import type { Tenant } from "../../platform/tenancy.js";
@@ -21,27 +22,7 @@ const ATOM = "application/atom+xml; charset=utf-8";
 type Q = Record<string, unknown>;
 const str = (q: Q, k: string) => (typeof q[k] === "string" ? (q[k] as string).trim() : "");
 
-/**
- * Last-Modified read back from the feed itself (so a render-cache hit needs no query); answers
- * If-Modified-Since with 304 when the request has no If-None-Match (which takes precedence).
- */
-const lastModified: onSendHookHandler = (req, reply, payload, done) => {
-  if (reply.statusCode !== 200) return done(null, payload);
-  const head = Buffer.isBuffer(payload) ? payload.toString("utf8", 0, 2048) : typeof payload === "string" ? payload.slice(0, 2048) : undefined;
-  const at = head ? feedLastModified(head) : undefined;
-  if (!at) return done(null, payload);
-  const seconds = Math.floor(at.getTime() / 1000) * 1000;
-  reply.header("last-modified", new Date(seconds).toUTCString());
-  const since = req.headers["if-modified-since"];
-  if (since && req.headers["if-none-match"] === undefined) {
-    const t = Date.parse(since);
-    if (!Number.isNaN(t) && seconds <= t) {
-      reply.code(304).removeHeader("content-type");
-      return done(null, "");
-    }
-  }
-  done(null, payload);
-};
+const lastModified = lastModifiedFromBody(feedLastModified);
 
 /**
  * Public pages: news (list with category filter and paging, item pages), announcements (current,

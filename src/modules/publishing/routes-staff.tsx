@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { parseCalendarDate, parseClockTime } from "../../platform/dates.js";
 import { h, type Child } from "../../platform/ui/jsx.js";
 import type { AppContext } from "../../platform/context.js";
 import type { Tenant } from "../../platform/tenancy.js";
@@ -22,24 +23,14 @@ type Form = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : "");
 const STALE = /inzwischen geändert/;
 
-/** TT.MM.JJJJ or JJJJ-MM-TT → JJJJ-MM-TT, or null when it is no real date. */
+/** TT.MM.JJJJ or JJJJ-MM-TT → JJJJ-MM-TT, or null when it is no real date (platform/dates.ts). */
 export function parseDate(s: string): string | null {
-  const v = s.trim();
-  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (!m) return null;
-  const [y, mo, d] = v.includes(".") ? [Number(m[3]), Number(m[2]), Number(m[1])] : [Number(m[1]), Number(m[2]), Number(m[3])];
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d || y < 2000 || y > 2200) return null;
-  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  return parseCalendarDate(s, { minYear: 2000 }) ?? null;
 }
 
 /** SS:MM → [hour, minute], or null. */
 export function parseTime(s: string): [number, number] | null {
-  const m = /^(\d{1,2})[:.](\d{2})$/.exec(s.trim());
-  if (!m) return null;
-  const hh = Number(m[1]);
-  const mm = Number(m[2]);
-  return hh < 24 && mm < 60 ? [hh, mm] : null;
+  return parseClockTime(s) ?? null;
 }
 
 /** A Berlin date and time from two fields → ISO instant; errors at the fields. Empty date: null. */

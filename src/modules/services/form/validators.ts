@@ -1,4 +1,5 @@
 /** Checks of single values that German forms need; pure functions. */
+import { parseCalendarDate } from "../../../platform/dates.js";
 
 /** IBAN check digits (ISO 13616, mod 97); German IBANs have 22 characters. */
 export function isValidIban(raw: string): boolean {
@@ -24,15 +25,7 @@ export const isValidPostalCode = (v: string) => /^[0-9]{5}$/.test(v);
 
 /** A calendar date from "2026-11-27" or "27.11.2026" (what people type); undefined if there is no such day. */
 export function parseDate(raw: string): string | undefined {
-  const v = raw.trim();
-  let y: number, m: number, d: number;
-  let match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else if ((match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v))) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else return undefined;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || y < 1850 || y > 2200) return undefined;
-  return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  return parseCalendarDate(raw);
 }
 
 /** Resolves "today", "today+3d", "today-18y", "today+2m" or a fixed date against today's Europe/Berlin date. */
