@@ -338,7 +338,7 @@ export class CouncilService {
       if (Number(res.numUpdatedRows) !== 1) throw new CouncilRuleError("Der Stand der Vorlage hat sich geändert. Bitte laden Sie die Seite neu.");
       if (to === "freigegeben") {
         const first = (await this.store.consultationsOfPaper(tenantId, paperId, trx))[0];
-        if (first) await trx.updateTable("council_consultations").set({ status: "offen", modified_at: now }).where("id", "=", first.id).execute();
+        if (first) await trx.updateTable("council_consultations").set({ status: "offen", modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", first.id).execute();
       }
       await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action, object: { type: "council_paper", id: paperId } }, trx);
     });
@@ -606,7 +606,7 @@ export class CouncilService {
         name = name || paper.name;
         paperId = paper.id;
         consultationId = c.id;
-        await trx.updateTable("council_consultations").set({ status: "geplant", meeting_id: meeting.id, modified_at: this.now() }).where("id", "=", c.id).execute();
+        await trx.updateTable("council_consultations").set({ status: "geplant", meeting_id: meeting.id, modified_at: this.now() }).where("tenant_id", "=", tenantId).where("id", "=", c.id).execute();
       }
       if (!name) throw new CouncilRuleError("Bitte geben Sie den Titel des Tagesordnungspunkts ein.");
       const items = await this.store.agendaItems(tenantId, meetingId, trx);
@@ -629,7 +629,7 @@ export class CouncilService {
         ...this.stamps(),
       };
       await trx.insertInto("council_agenda_items").values(row).execute();
-      if (consultationId) await trx.updateTable("council_consultations").set({ agenda_item_id: row.id }).where("id", "=", consultationId).execute();
+      if (consultationId) await trx.updateTable("council_consultations").set({ agenda_item_id: row.id }).where("tenant_id", "=", tenantId).where("id", "=", consultationId).execute();
       await this.renumber(tenantId, meetingId, trx);
       if (meeting.published_at) await this.publishItems(tenantId, meeting, trx);
       await this.ctx.audit.record({ tenantId, actor: actor ? { type: "staff", id: actor.id } : { type: "system" }, action: "council.agenda.add", object: { type: "council_meeting", id: meetingId } }, trx);
@@ -647,8 +647,8 @@ export class CouncilService {
       const at = items.findIndex((i) => i.id === itemId);
       const other = items[direction === "up" ? at - 1 : at + 1];
       if (!other) return;
-      await trx.updateTable("council_agenda_items").set({ position: other.position }).where("id", "=", item.id).execute();
-      await trx.updateTable("council_agenda_items").set({ position: item.position }).where("id", "=", other.id).execute();
+      await trx.updateTable("council_agenda_items").set({ position: other.position }).where("tenant_id", "=", tenantId).where("id", "=", item.id).execute();
+      await trx.updateTable("council_agenda_items").set({ position: item.position }).where("tenant_id", "=", tenantId).where("id", "=", other.id).execute();
       await this.renumber(tenantId, item.meeting_id, trx);
       await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: "council.agenda.move", object: { type: "council_meeting", id: item.meeting_id } }, trx);
       await this.changed(tenantId, trx);
@@ -666,8 +666,8 @@ export class CouncilService {
       const meeting = await this.requireMeeting(tenantId, item.meeting_id, trx);
       if (item.result) throw new CouncilRuleError("Über diesen Tagesordnungspunkt wurde schon beraten.");
       const now = this.now();
-      if (meeting.published_at) await trx.updateTable("council_agenda_items").set({ deleted_at: now, modified_at: now }).where("id", "=", itemId).execute();
-      else await trx.deleteFrom("council_agenda_items").where("id", "=", itemId).execute();
+      if (meeting.published_at) await trx.updateTable("council_agenda_items").set({ deleted_at: now, modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", itemId).execute();
+      else await trx.deleteFrom("council_agenda_items").where("tenant_id", "=", tenantId).where("id", "=", itemId).execute();
       if (item.consultation_id) await trx.updateTable("council_consultations").set({ status: "offen", meeting_id: null, agenda_item_id: null, modified_at: now }).where("id", "=", item.consultation_id).execute();
       await this.renumber(tenantId, item.meeting_id, trx);
       await this.search.remove(tenantId, SEARCH_TYPES.agendaItem, itemId, trx);
@@ -687,7 +687,7 @@ export class CouncilService {
       position++;
       const number = i.public ? `Ö ${++pub}` : `N ${++non}`;
       if (i.number !== number || i.position !== position) {
-        await trx.updateTable("council_agenda_items").set({ number, position, modified_at: this.now() }).where("id", "=", i.id).execute();
+        await trx.updateTable("council_agenda_items").set({ number, position, modified_at: this.now() }).where("tenant_id", "=", tenantId).where("id", "=", i.id).execute();
       }
     }
   }
@@ -755,12 +755,12 @@ export class CouncilService {
     const now = this.now();
     const items = (await this.store.agendaItems(tenantId, meeting.id, trx)).filter((i) => !i.deleted_at);
     for (const item of items) {
-      await trx.updateTable("council_agenda_items").set({ modified_at: now }).where("id", "=", item.id).execute();
+      await trx.updateTable("council_agenda_items").set({ modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", item.id).execute();
       if (!item.public || !item.paper_id) continue;
       const paper = await this.store.paper(tenantId, item.paper_id, trx);
       if (!paper || paper.deleted_at) continue;
       if (!paper.published_at) {
-        await trx.updateTable("council_papers").set({ published_at: now, modified_at: now }).where("id", "=", paper.id).execute();
+        await trx.updateTable("council_papers").set({ published_at: now, modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", paper.id).execute();
         await trx.updateTable("council_files").set({ modified_at: now }).where("tenant_id", "=", tenantId).where("owner_type", "=", "paper").where("owner_id", "=", paper.id).execute();
       }
       await this.reindexPaper(tenantId, paper.id, trx);
@@ -783,9 +783,9 @@ export class CouncilService {
       const meeting = await this.requireMeeting(tenantId, meetingId, trx);
       if (meeting.state === "abgeschlossen" || meeting.state === "durchgefuehrt") throw new CouncilRuleError("Eine durchgeführte Sitzung kann nicht zurückgezogen werden.");
       const now = this.now();
-      await trx.updateTable("council_meetings").set({ deleted_at: now, modified_at: now }).where("id", "=", meetingId).execute();
+      await trx.updateTable("council_meetings").set({ deleted_at: now, modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", meetingId).execute();
       for (const item of await this.store.agendaItems(tenantId, meetingId, trx)) {
-        if (!item.deleted_at) await trx.updateTable("council_agenda_items").set({ deleted_at: now, modified_at: now }).where("id", "=", item.id).execute();
+        if (!item.deleted_at) await trx.updateTable("council_agenda_items").set({ deleted_at: now, modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", item.id).execute();
         if (item.consultation_id) await trx.updateTable("council_consultations").set({ status: "offen", meeting_id: null, agenda_item_id: null, modified_at: now }).where("id", "=", item.consultation_id).execute();
         await this.search.remove(tenantId, SEARCH_TYPES.agendaItem, item.id, trx);
       }
@@ -806,7 +806,7 @@ export class CouncilService {
         if (!["anwesend", "entschuldigt", "abwesend"].includes(e.status)) throw new CouncilRuleError("Unbekannter Anwesenheitsstatus.");
         await trx.insertInto("council_attendance").values({ tenant_id: tenantId, meeting_id: meetingId, person_id: e.personId, status: e.status }).execute();
       }
-      await trx.updateTable("council_meetings").set({ modified_at: this.now() }).where("id", "=", meetingId).execute();
+      await trx.updateTable("council_meetings").set({ modified_at: this.now() }).where("tenant_id", "=", tenantId).where("id", "=", meetingId).execute();
       await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: "council.meeting.attendance", object: { type: "council_meeting", id: meetingId } }, trx);
     });
   }
@@ -844,9 +844,10 @@ export class CouncilService {
           votes_by_faction: d.byFaction?.length ? JSON.stringify(d.byFaction) : null,
           modified_at: now,
         })
+        .where("tenant_id", "=", tenantId)
         .where("id", "=", itemId)
         .execute();
-      if (meeting.state === "eingeladen") await trx.updateTable("council_meetings").set({ state: "durchgefuehrt", modified_at: now }).where("id", "=", meeting.id).execute();
+      if (meeting.state === "eingeladen") await trx.updateTable("council_meetings").set({ state: "durchgefuehrt", modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", meeting.id).execute();
       if (item.consultation_id) {
         const c = await this.store.consultation(tenantId, item.consultation_id, trx);
         if (c) {
@@ -854,11 +855,12 @@ export class CouncilService {
           await trx
             .updateTable("council_consultations")
             .set(postponed ? { status: "offen", meeting_id: null, agenda_item_id: null, modified_at: now } : { status: "beraten", modified_at: now })
+            .where("tenant_id", "=", tenantId)
             .where("id", "=", c.id)
             .execute();
           if (!postponed && d.result !== "zurückgezogen") {
             const next = (await this.store.consultationsOfPaper(tenantId, c.paper_id, trx)).find((x) => x.position > c.position && x.status === "wartet");
-            if (next) await trx.updateTable("council_consultations").set({ status: "offen", modified_at: now }).where("id", "=", next.id).execute();
+            if (next) await trx.updateTable("council_consultations").set({ status: "offen", modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", next.id).execute();
           }
           await trx.updateTable("council_papers").set({ modified_at: now }).where("id", "=", c.paper_id).execute();
         }
@@ -880,9 +882,9 @@ export class CouncilService {
       const minutes = (await this.store.filesOf(tenantId, "meeting", [meetingId], trx)).find((f) => f.role === "minutes" && !f.deleted_at);
       if (!minutes) throw new CouncilRuleError("Bitte laden Sie zuerst die Niederschrift hoch.");
       const now = this.now();
-      await trx.updateTable("council_meetings").set({ results_published_at: now, state: "abgeschlossen", modified_at: now }).where("id", "=", meetingId).execute();
+      await trx.updateTable("council_meetings").set({ results_published_at: now, state: "abgeschlossen", modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", meetingId).execute();
       await trx.updateTable("council_agenda_items").set({ modified_at: now }).where("tenant_id", "=", tenantId).where("meeting_id", "=", meetingId).execute();
-      await trx.updateTable("council_files").set({ modified_at: now }).where("id", "=", minutes.id).execute();
+      await trx.updateTable("council_files").set({ modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", minutes.id).execute();
       for (const i of items) if (i.paper_id && i.public) await trx.updateTable("council_papers").set({ modified_at: now }).where("id", "=", i.paper_id).execute();
       await this.ctx.audit.record({ tenantId, actor: actor ? { type: "staff", id: actor.id } : { type: "system" }, action: "council.meeting.publishResults", object: { type: "council_meeting", id: meetingId } }, trx);
       await this.changed(tenantId, trx);
@@ -952,7 +954,7 @@ export class CouncilService {
         if (!faction || faction.kind !== "fraktion") throw new CouncilRuleError("Bitte wählen Sie eine Fraktion aus der Liste.");
       }
       const id = await this.addMembership(tenantId, { personId: m.personId, organizationId: m.organizationId, role: m.role?.trim() || "Mitglied", votingRight: m.votingRight, ...(m.startDate ? { startDate: m.startDate } : {}), ...(m.endDate ? { endDate: m.endDate } : {}), ...(m.onBehalfOf ? { onBehalfOf: m.onBehalfOf } : {}) }, trx);
-      await trx.updateTable("council_persons").set({ modified_at: this.now() }).where("id", "=", m.personId).execute();
+      await trx.updateTable("council_persons").set({ modified_at: this.now() }).where("tenant_id", "=", tenantId).where("id", "=", m.personId).execute();
       await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: "council.membership.create", object: { type: "council_membership", id } }, trx);
       await this.changed(tenantId, trx);
       return id;
@@ -966,7 +968,7 @@ export class CouncilService {
       if (!m || m.deleted_at) throw new CouncilRuleError("Diese Mitgliedschaft gibt es nicht.");
       if (m.start_date && endDate < m.start_date) throw new CouncilRuleError("Das Ende der Mitgliedschaft muss nach ihrem Beginn liegen.");
       const now = this.now();
-      await trx.updateTable("council_memberships").set({ end_date: endDate, modified_at: now }).where("id", "=", membershipId).execute();
+      await trx.updateTable("council_memberships").set({ end_date: endDate, modified_at: now }).where("tenant_id", "=", tenantId).where("id", "=", membershipId).execute();
       await trx.updateTable("council_persons").set({ modified_at: now }).where("id", "=", m.person_id).execute();
       await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: "council.membership.end", object: { type: "council_membership", id: membershipId }, fields: ["end_date"] }, trx);
       await this.changed(tenantId, trx);
