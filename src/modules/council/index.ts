@@ -18,7 +18,7 @@ export function councilService(ctx: AppContext): CouncilService {
   return s;
 }
 export { CouncilRuleError } from "./service.js";
-export type { NewPaper, Decision } from "./service.js";
+export type { NewPaper, Decision, PaperDecision } from "./service.js";
 
 export const SITZUNGSDIENST_ROLE = "sitzungsdienst";
 export const MEMBER_ROLE = "mandatstraeger";

@@ -60,6 +60,19 @@ export interface NewPaper {
   consultations: { organizationId: string; role: ConsultationRole }[];
 }
 
+/** A paper's final decision, made public with the meeting's results (see onPaperDecided). */
+export interface PaperDecision {
+  tenantId: string;
+  paperId: string;
+  meetingId: string;
+  agendaItemId: string;
+  result: Result;
+  resolutionText: string | null;
+  /** the meeting's start (ISO instant) */
+  decidedOn: string;
+  publishedAt: string;
+}
+
 export interface Decision {
   result: Result;
   resolutionText?: string;
@@ -87,6 +100,22 @@ export class CouncilService {
 
   private now(): string {
     return this.ctx.clock.now().toISOString();
+  }
+
+  private inTx<T>(trx: Kdb | undefined, fn: (trx: Kdb) => Promise<T>): Promise<T> {
+    return trx ? fn(trx) : this.ctx.db.tx(fn);
+  }
+
+  /** Bodies that can deliberate and decide papers (no factions), for other modules' forms. */
+  async decidingBodies(tenantId: string): Promise<{ id: string; name: string; kind: OrganizationKind }[]> {
+    return (await this.store.organizations(tenantId)).filter((o) => o.kind !== "fraktion" && !o.deleted_at).map((o) => ({ id: o.id, name: o.name, kind: o.kind }));
+  }
+
+  /** Reference, title and state of a paper (for other modules' pages), or undefined. */
+  async paperSummary(tenantId: string, paperId: string): Promise<{ id: string; reference: string; name: string; state: string; publishedAt: string | null } | undefined> {
+    const p = await this.store.paper(tenantId, paperId);
+    if (!p || p.deleted_at) return undefined;
+    return { id: p.id, reference: p.reference, name: p.name, state: p.state, publishedAt: p.published_at };
   }
 
   today(): string {
@@ -223,12 +252,13 @@ export class CouncilService {
 
   // ---- papers ------------------------------------------------------------------------------
 
-  async createPaper(tenantId: string, p: NewPaper, actor: StaffActor | null): Promise<PaperRow> {
+  /** Pass `trx` to create the paper inside another module's transaction (participation: paper and file at once). */
+  async createPaper(tenantId: string, p: NewPaper, actor: StaffActor | null, trx?: Kdb): Promise<PaperRow> {
     const name = p.name.trim();
     if (!name) throw new CouncilRuleError("Bitte geben Sie den Betreff der Vorlage ein.");
     if (!PAPER_TYPES.includes(p.paperType)) throw new CouncilRuleError("Bitte wählen Sie eine Vorlagenart.");
     if (p.consultations.length === 0) throw new CouncilRuleError("Bitte legen Sie die Beratungsfolge fest: mindestens ein Gremium.");
-    return this.ctx.db.tx(async (trx) => {
+    return this.inTx(trx, async (trx) => {
       for (const c of p.consultations) {
         if (!(await this.store.organization(tenantId, c.organizationId, trx))) throw new CouncilRuleError("Ein Gremium der Beratungsfolge gibt es nicht.");
       }
@@ -364,7 +394,8 @@ export class CouncilService {
    * Stores a PDF for a paper, meeting or agenda item and queues its text extraction. A file of
    * something public is public at once (and its owner's `modified` moves).
    */
-  async addFile(tenantId: string, f: { ownerType: FileOwnerType; ownerId: string; role: FileRole; name: string; fileName: string; data: Buffer; date?: string }, actor: StaffActor | null): Promise<FileRow> {
+  /** Pass `trx` to add the file inside another module's transaction (the file is stored first and removed if the transaction fails here). */
+  async addFile(tenantId: string, f: { ownerType: FileOwnerType; ownerId: string; role: FileRole; name: string; fileName: string; data: Buffer; date?: string }, actor: StaffActor | null, outer?: Kdb): Promise<FileRow> {
     if (f.data.length === 0) throw new CouncilRuleError("Die Datei ist leer.");
     if (f.data.length > MAX_FILE_BYTES) throw new CouncilRuleError(`Die Datei ist größer als ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
     const sniffed = sniffType(f.data.subarray(0, 1024));
@@ -391,7 +422,7 @@ export class CouncilService {
       ...this.stamps(),
     };
     try {
-      await this.ctx.db.tx(async (trx) => {
+      await this.inTx(outer, async (trx) => {
         await this.requireOwner(tenantId, f.ownerType, f.ownerId, trx);
         if (f.role === "main" || f.role === "invitation" || f.role === "minutes") {
           // one main file / invitation / minutes per owner: the new one replaces the old
@@ -889,7 +920,25 @@ export class CouncilService {
       await this.ctx.audit.record({ tenantId, actor: actor ? { type: "staff", id: actor.id } : { type: "system" }, action: "council.meeting.publishResults", object: { type: "council_meeting", id: meetingId } }, trx);
       await this.changed(tenantId, trx);
       await this.reindexMeeting(tenantId, meetingId, trx);
+      // tell other modules (participation: the weighing was decided) about the public final decisions
+      for (const i of items) {
+        if (!i.paper_id || !i.public || !i.consultation_id || i.result === "vertagt") continue;
+        const c = await this.store.consultation(tenantId, i.consultation_id, trx);
+        if (c?.role !== "Entscheidung") continue;
+        const decision: PaperDecision = { tenantId, paperId: i.paper_id, meetingId, agendaItemId: i.id, result: i.result as Result, resolutionText: i.resolution_text, decidedOn: meeting.start_at, publishedAt: now };
+        for (const l of this.decisionListeners) await l(decision, trx);
+      }
     });
+  }
+
+  private readonly decisionListeners: ((d: PaperDecision, trx: Kdb) => Promise<void>)[] = [];
+
+  /**
+   * Called inside the transaction that publishes a meeting's results, once for each public agenda
+   * item whose paper was finally decided there (role "Entscheidung", not postponed).
+   */
+  onPaperDecided(listener: (d: PaperDecision, trx: Kdb) => Promise<void>): void {
+    this.decisionListeners.push(listener);
   }
 
   // ---- master data edited by the Sitzungsdienst (staff pages) -------------------------------

@@ -33,11 +33,12 @@ const ATTACHMENT_TYPES = new Set(["application/pdf", "image/png", "image/jpeg", 
 /** Event types other modules raise, with German labels for the rules page, and the default rule. */
 export const KNOWN_EVENT_TYPES: { type: string; label: string }[] = [
   { type: "council.meeting.published", label: "Ratsinformation: Einladung zu einer öffentlichen Sitzung veröffentlicht" },
+  { type: "participation.phase.announced", label: "Bürgerbeteiligung: Bekanntmachung einer Beteiligung (amtlich)" },
   { type: "participation.phase.opened", label: "Bürgerbeteiligung: Beteiligungsphase eröffnet" },
   { type: "participation.phase.closed", label: "Bürgerbeteiligung: Beteiligungsphase beendet" },
   { type: "construction.project.updated", label: "Bauprojekte: Neuigkeit zu einem Bauprojekt" },
 ];
-const DEFAULT_RULES: Record<string, EventAction> = { "council.meeting.published": "auto" };
+const DEFAULT_RULES: Record<string, EventAction> = { "council.meeting.published": "auto", "participation.phase.announced": "auto" };
 export const defaultRule = (type: string): EventAction => DEFAULT_RULES[type] ?? "draft";
 export const RULE_LABELS: Record<EventAction, string> = { auto: "automatisch veröffentlichen", draft: "als Entwurf zur Prüfung anlegen", ignore: "ignorieren" };
 
