@@ -37,9 +37,9 @@ export async function importXPlan(ctx: AppContext, service: ParticipationService
     plan = parseXPlanGml(file.data);
   } catch (e) {
     if (e instanceof XPlanError) {
-      const where = e.line ? ` (Zeile ${e.line}${e.column ? `, Spalte ${e.column}` : ""})` : "";
+      // the parser's messages name the line themselves ("Zeile 36: …")
       ctx.log.info({ tenantId, line: e.line, column: e.column, problem: e.message }, "XPlanGML import refused");
-      throw new ParticipationRuleError(`Die Datei konnte nicht übernommen werden${where}: ${e.message}`, "xplan");
+      throw new ParticipationRuleError(`Die Datei konnte nicht übernommen werden. ${e.message}`, "xplan");
     }
     throw e;
   }
