@@ -330,7 +330,8 @@ export class ParticipationService {
         end_date: input.end,
         opens_at: opensAt.toISOString(),
         closes_at: closesAt.toISOString(),
-        shortened_reason: input.shortenedReason?.trim() || null,
+        // only a repeated participation (§ 4a Abs. 3) may be shortened
+        shortened_reason: input.stage === "erneut" ? input.shortenedReason?.trim() || null : null,
         announcement_text: "",
         announced_at: now,
         opened_processed_at: null,
@@ -420,12 +421,25 @@ export class ParticipationService {
     return p;
   }
 
-  /** A phase that has not begun can be called off (the cancellation must then be announced too). */
+  /**
+   * A phase that has not begun can be called off: the cancellation is announced through the
+   * publishing module like the phase was, and the invited agencies are told by e-mail.
+   */
   async cancelPhase(tenantId: string, phaseId: string, actor: StaffActor): Promise<void> {
+    const tenant = this.tenant(tenantId);
     await this.ctx.db.tx(async (trx) => {
       const phase = await this.requirePhase(tenantId, phaseId, trx);
       if (phaseState(phase, this.ctx.clock.now()) !== "geplant") throw new ParticipationRuleError("Nur eine Beteiligung, die noch nicht begonnen hat, kann abgesagt werden.");
       await this.store.updatePhase(tenantId, phaseId, { cancelled_at: this.now(), modified_at: this.now() }, trx);
+      const proc = await this.requireProcedure(tenantId, phase.procedure_id, trx);
+      const what = `${STAGE_LABELS[phase.stage]} zum ${procedureTitle(proc)} vom ${germanDate(phase.start_date)} bis ${germanDate(phase.end_date)}`;
+      await publishingEvents(this.ctx).raise(
+        { tenantId, type: "participation.phase.cancelled", sourceId: phase.id, kind: "announcement", title: `Bekanntmachung: Beteiligung abgesagt – ${procedureTitle(proc)}`, teaser: `Die angekündigte ${what} findet nicht statt.`, body: `Die bekannt gemachte ${what} findet nicht statt. Ein neuer Termin wird rechtzeitig bekannt gemacht.`, link: `/${tenant.slug}/beteiligung/${proc.id}` },
+        trx,
+      );
+      for (const inv of await this.store.invitations(tenantId, phaseId, trx)) {
+        await this.ctx.mail.send({ tenantId, to: inv.agency_email, toName: inv.agency_name, subject: `Abgesagt: Beteiligung zum ${procedureTitle(proc)}`, text: ["Sehr geehrte Damen und Herren,", "", `die ${what} findet nicht statt. Ihr persönlicher Zugang ist damit ungültig. Einen neuen Termin teilen wir Ihnen mit.`, "", "Mit freundlichen Grüßen", `${tenant.kind} ${tenant.name}`].join("\n") }, trx);
+      }
       await this.ctx.audit.record({ tenantId, actor: { type: "staff", id: actor.id }, action: "participation.phase.cancel", object: { type: "participation_phase", id: phaseId } }, trx);
       await this.changed(tenantId, trx);
     });

@@ -34,11 +34,12 @@ const ATTACHMENT_TYPES = new Set(["application/pdf", "image/png", "image/jpeg", 
 export const KNOWN_EVENT_TYPES: { type: string; label: string }[] = [
   { type: "council.meeting.published", label: "Ratsinformation: Einladung zu einer öffentlichen Sitzung veröffentlicht" },
   { type: "participation.phase.announced", label: "Bürgerbeteiligung: Bekanntmachung einer Beteiligung (amtlich)" },
+  { type: "participation.phase.cancelled", label: "Bürgerbeteiligung: Absage einer angekündigten Beteiligung (amtlich)" },
   { type: "participation.phase.opened", label: "Bürgerbeteiligung: Beteiligungsphase eröffnet" },
   { type: "participation.phase.closed", label: "Bürgerbeteiligung: Beteiligungsphase beendet" },
   { type: "construction.project.updated", label: "Bauprojekte: Neuigkeit zu einem Bauprojekt" },
 ];
-const DEFAULT_RULES: Record<string, EventAction> = { "council.meeting.published": "auto", "participation.phase.announced": "auto" };
+const DEFAULT_RULES: Record<string, EventAction> = { "council.meeting.published": "auto", "participation.phase.announced": "auto", "participation.phase.cancelled": "auto" };
 export const defaultRule = (type: string): EventAction => DEFAULT_RULES[type] ?? "draft";
 export const RULE_LABELS: Record<EventAction, string> = { auto: "automatisch veröffentlichen", draft: "als Entwurf zur Prüfung anlegen", ignore: "ignorieren" };
 
