@@ -57,20 +57,6 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, p: P
   /** Pages behind personal links: not indexed, the link never leaves in a Referer header. */
   const personal = (reply: FastifyReply) => reply.header("referrer-policy", "no-referrer").header("x-robots-tag", "noindex").header("cache-control", "private, no-store");
 
-  /**
-   * The service bumps the scope `participation:{tenantId}` on every public change, but the render
-   * cache keys pages by the town's content version only. Until both agree, the participation
-   * version is made part of this request's content version (kept when the core bumps the town's).
-   */
-  const participationVersion = async (req: FastifyRequest, t: Tenant): Promise<string> => {
-    const scope = `participation:${t.id}`;
-    const v = ctx.versions.readCached([scope]) ?? (await ctx.versions.read([scope]));
-    return `${req.contentVersion}.p${v.get(scope) ?? 0}`;
-  };
-  const withParticipationVersion = async (req: FastifyRequest, t: Tenant) => {
-    req.contentVersion = await participationVersion(req, t);
-  };
-
   /** The town's tile server (if configured), remembered per content version: cached pages need it for their header. */
   const tiles = new Map<string, { version: string; tile: TileSource | undefined }>();
   const tileFor = async (t: Tenant, version: string): Promise<TileSource | undefined> => {
@@ -176,7 +162,6 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, p: P
 
   app.get<TP>("/:tenant/beteiligung/", async (req, reply) => {
     const t = tenantOf(req);
-    await withParticipationVersion(req, t);
     let ttlMs: number | undefined;
     return sendCachedPage(
       ctx,
@@ -212,7 +197,6 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, p: P
 
   app.get<IdP>("/:tenant/beteiligung/:id", async (req, reply) => {
     const t = tenantOf(req);
-    await withParticipationVersion(req, t);
     const tile = await tileFor(t, req.contentVersion);
     allowTileHost(reply, tile);
     // The page changes exactly when a phase opens or closes ("Stellungnahme abgeben" comes and goes): it lives until then.
@@ -284,7 +268,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, p: P
   };
 
   const formPage = async (req: FastifyRequest, reply: FastifyReply, t: Tenant, proc: ProcedureRow, phase: PhaseRow, values: StatementValues, errors: FieldErrors, filesDropped: boolean, status: number) => {
-    const [documents, tile, m] = await Promise.all([store.documents(t.id, proc.id), participationVersion(req, t).then((v) => tileFor(t, v)), formModeOf(req, t, proc.id)]);
+    const [documents, tile, m] = await Promise.all([store.documents(t.id, proc.id), tileFor(t, String(req.contentVersion)), formModeOf(req, t, proc.id)]);
     allowTileHost(reply, tile);
     const action = formPath(t, proc.id);
     const form: StatementFormProps = { action, csrf: csrfToken(ctx, req, action), phaseId: phase.id, documents, values: status === 200 ? { ...values, email: values.email || m.email } : values, errors, map: mapOf(proc, tile, true), mode: m.mode, filesDropped };
@@ -364,7 +348,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, p: P
     personal(reply);
     const t = tenantOf(req);
     const a = await agencyAccess(t, req.params.token);
-    const [documents, given, tile] = await Promise.all([store.documents(t.id, a.proc.id), store.statementsOfInvitation(t.id, a.invitation.id), participationVersion(req, t).then((v) => tileFor(t, v))]);
+    const [documents, given, tile] = await Promise.all([store.documents(t.id, a.proc.id), store.statementsOfInvitation(t.id, a.invitation.id), tileFor(t, String(req.contentVersion))]);
     allowTileHost(reply, tile);
     const closed = state.closed ?? agencyClosed(a.phase, a.invitation.deadline, ctx.clock.now());
     const action = beteiligungPath(t, `toeb/${req.params.token}`);

@@ -3,6 +3,7 @@ import type { AppContext } from "../../platform/context.js";
 import type { Kdb } from "../../platform/db/index.js";
 import type { Tenant } from "../../platform/tenancy.js";
 import { newId, randomToken, sha256 } from "../../platform/ids.js";
+import { tenantScope } from "../../platform/cache/versions.js";
 import { berlinDateTime, formatDate } from "../../platform/clock.js";
 import { sniffType } from "../../platform/storage/sniff.js";
 import { isValidAddress } from "../../platform/mail/mailer.js";
@@ -152,10 +153,9 @@ export class ParticipationService {
     return berlinDateTime(this.ctx.clock.now()).date;
   }
 
-  /** Public pages of the town's participation must be re-rendered. */
+  /** Public pages of the town (participation pages, the home page's section) must be re-rendered. */
   async changed(tenantId: string, trx?: Kdb): Promise<void> {
-    await this.ctx.versions.bump(`participation:${tenantId}`, trx);
-    await this.ctx.versions.bump(`home:${tenantId}`, trx);
+    await this.ctx.versions.bump(tenantScope(tenantId), trx);
   }
 
   private tenant(tenantId: string): Tenant {
@@ -630,7 +630,7 @@ export class ParticipationService {
       const reference = await this.ctx.db.tx(async (trx) => {
         const proc = await this.requireProcedure(tenantId, phase.procedure_id, trx);
         if (proc.state !== "laufend" && who.kind !== "staff") throw new ParticipationRuleError("Dieses Verfahren nimmt keine Stellungnahmen an.");
-        if (input.documentId && !(await this.store.document(tenantId, input.documentId, trx))) throw new ParticipationRuleError("Dieses Dokument gibt es nicht.", "dokument");
+        if (input.documentId && (await this.store.document(tenantId, input.documentId, trx))?.procedure_id !== phase.procedure_id) throw new ParticipationRuleError("Dieses Dokument gibt es nicht.", "dokument");
         const year = Number(this.today().slice(0, 4));
         const n = await this.store.nextStatementNumber(tenantId, year, trx);
         const reference = `ST-${year}-${String(n).padStart(5, "0")}`;
