@@ -54,8 +54,12 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, p: P
   const crumbs = (t: Tenant, ...rest: Crumb[]): Crumb[] => [{ label: "Startseite", href: `/${t.slug}/` }, { label: "Beteiligung", href: beteiligungPath(t) }, ...rest];
   const formPath = (t: Tenant, procId: string) => beteiligungPath(t, `${procId}/stellungnahme`);
   const minePath = (t: Tenant) => beteiligungPath(t, "meine");
-  /** Pages behind personal links: not indexed, the link never leaves in a Referer header. */
-  const personal = (reply: FastifyReply) => reply.header("referrer-policy", "no-referrer").header("x-robots-tag", "noindex").header("cache-control", "private, no-store");
+  /**
+   * Pages behind personal links: not indexed, the link never leaves our site in a Referer header.
+   * "same-origin", not "no-referrer": with no-referrer Chromium sends `Origin: null` on the page's
+   * own form POST, which the CSRF check (rightly) refuses.
+   */
+  const personal = (reply: FastifyReply) => reply.header("referrer-policy", "same-origin").header("x-robots-tag", "noindex").header("cache-control", "private, no-store");
 
   /** The town's tile server (if configured), remembered per content version: cached pages need it for their header. */
   const tiles = new Map<string, { version: string; tile: TileSource | undefined }>();
