@@ -207,7 +207,7 @@ export function ItemStaffPage(p: {
                 {p.changeable ? (
                   <form method="post" action={`${b}/anhaenge/${a.id}/loeschen`} className="inline-form">
                     <CsrfField token={p.csrf} />
-                    <button type="submit" className="kern-btn kern-btn--tertiary"><span className="kern-label">Entfernen<span className="kern-sr-only"> {a.file_name}</span></span></button>
+                    <button type="submit" className="kern-btn kern-btn--tertiary"><span className="kern-label">Entfernen<span className="visually-hidden"> {a.file_name}</span></span></button>
                   </form>
                 ) : null}
               </li>
