@@ -1,5 +1,6 @@
 import type { AppContext } from "../../platform/context.js";
 import type { SeedOptions } from "../../platform/module.js";
+import type { Mailer } from "../../platform/mail/mailer.js";
 import { renderTextDocument } from "../../platform/pdf/document.js";
 import { ParticipationService, type StaffActor } from "./service.js";
 import { addDays, minimumLastDay } from "./periods.js";
@@ -94,8 +95,10 @@ export async function seed(ctx: AppContext, options: SeedOptions): Promise<void>
 
 async function seedTown(ctx: AppContext, tenantId: string, slug: string, actor: StaffActor, small: boolean): Promise<void> {
   const now = ctx.clock.now();
-  // the service as it was at an earlier time: phases are announced before they begin, statements come in during them
-  const at = (when: Date) => new ParticipationService({ ...ctx, clock: { now: () => when } } as AppContext);
+  // the service as it was at an earlier time: phases are announced before they begin, statements come in during them.
+  // Demo data mails nobody: the agencies and citizens are invented (and a demo with SMTP must not write to them).
+  const noMail = { send: async () => "" } as unknown as Mailer;
+  const at = (when: Date) => new ParticipationService({ ...ctx, mail: noMail, clock: { now: () => when } } as AppContext);
   const svc = at(now);
   const agencyIds: string[] = [];
   for (const a of AGENCIES) agencyIds.push(await svc.addAgency(tenantId, { name: a.name, email: a.email, contactName: a.contactName ?? undefined }, actor));
