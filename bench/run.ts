@@ -3,7 +3,9 @@
  * against a trivial Fastify server (bench/baseline.mjs) in its own process; then complete
  * online applications per second (src/test-support/application-load.ts); then the back office at
  * 100,000 cases on SQLite and PostgreSQL (bench/cases.ts; BENCH_CASES=0 skips it); then OParl lists
- * and council search at 100,000 papers on both databases (bench/oparl.ts; BENCH_OPARL=0 skips it).
+ * and council search at 100,000 papers on both databases (bench/oparl.ts; BENCH_OPARL=0 skips it); then
+ * the participation processing list and weighing-table PDF at 5,000 statements on both databases
+ * (bench/participation.ts; BENCH_PARTICIPATION=0 skips it).
  *
  * - The server under test runs as `node dist/cli.js serve` on a fresh temp DATA_DIR (SQLite,
  *   demo mode). A first start applies migrations and the demo seed; then start-up is timed
@@ -29,6 +31,7 @@ import autocannon from "autocannon";
 import { APPLICATION_SERVICE, prepareApplications, runApplications, type ApplicationRun } from "../src/test-support/application-load.js";
 import { benchCases, formatCasesResult, type CasesBenchResult } from "./cases.js";
 import { benchOparl, formatOparlResult, type OparlBenchResult } from "./oparl.js";
+import { benchParticipation, formatParticipationResult, type ParticipationBenchResult } from "./participation.js";
 
 /** Pages of the server under test. Later modules add theirs here. */
 const SCENARIOS: { name: string; path: string }[] = [
@@ -499,6 +502,15 @@ async function main(): Promise<void> {
     targetList.push(...oparl.targets);
   }
 
+  // 5e. Participation: the processing list and the weighing table as PDF at 5,000 statements on both databases (in-process, exports also in child processes for memory; bench/participation.ts; BENCH_PARTICIPATION=0 skips it).
+  let participation: ParticipationBenchResult | undefined;
+  if (process.env.BENCH_PARTICIPATION !== "0") {
+    await stop(sut!);
+    participation = await benchParticipation({ log: (line) => console.log(line) });
+    console.log(formatParticipationResult(participation));
+    targetList.push(...participation.targets);
+  }
+
   const results = {
     date: started.toISOString(),
     srcDigest,
@@ -511,6 +523,7 @@ async function main(): Promise<void> {
     applications: { service: APPLICATION_SERVICE, applicants: APPLICANTS, medianPerSec: applicationsMedian, failures: applicationFailures, runs: appRuns },
     ...(cases ? { cases: cases.results } : {}),
     ...(oparl ? { oparl: oparl.results } : {}),
+    ...(participation ? { participation: participation.results } : {}),
     rssMaxMb: round1(rssMaxMb),
     rssIdleMb: round1(idleRssMb),
     rssAfterLoadMb: round1(serverRssAfterMb),
