@@ -64,6 +64,7 @@ import type { DialectName } from "../src/platform/db/index.js";
 import { newId } from "../src/platform/ids.js";
 import { berlinDateTime } from "../src/platform/clock.js";
 import { loginStaff } from "../src/test-support/app.js";
+import { statementSearchText } from "../src/modules/participation/migrations.js";
 import { participation, PLANNING_ROLE } from "../src/modules/participation/index.js";
 import { ParticipationService } from "../src/modules/participation/service.js";
 import { addDays, minimumLastDay, periodInstants } from "../src/modules/participation/periods.js";
@@ -565,6 +566,7 @@ function generate(o: BenchProcedure & { tenantId: string; plannerId: string; cou
       response,
       published_text: null,
       weighing_id: null,
+      search_text: null,
       feedback_token_hash: null,
       feedback_sent_at: null,
       created_at: createdIso,
@@ -623,6 +625,7 @@ async function insertStatements(p: Platform, tenantId: string, g: Generated): Pr
       const n = counters.get(year)! + 1;
       counters.set(year, n);
       s.reference = `ST-${year}-${String(n).padStart(5, "0")}`;
+      s.search_text = statementSearchText(s.reference, s.text);
     }
     for (const [year, next] of counters) {
       await trx

@@ -253,4 +253,19 @@ export const participationMigrations: Migration[] = [
         .execute();
     },
   },
+  {
+    name: "003_participation_statement_search",
+    async up(db) {
+      // the text and reference in lower case as JavaScript folds them (SQLite's lower() folds ASCII only):
+      // the planning office's text search runs on this column on both databases
+      await db.schema.alterTable("participation_statements").addColumn("search_text", "text").execute();
+      const rows = await db.selectFrom("participation_statements").select(["id", "text", "reference"]).execute();
+      for (const r of rows) await db.updateTable("participation_statements").set({ search_text: statementSearchText(r.reference, r.text) }).where("id", "=", r.id).execute();
+    },
+  },
 ];
+
+/** What the statement list's text search looks in: reference and text, lower-cased (Unicode). */
+export function statementSearchText(reference: string, text: string): string {
+  return `${reference}\n${text}`.toLowerCase();
+}

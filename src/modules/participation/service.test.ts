@@ -71,6 +71,16 @@ test("statements: refused before the start, taken during the period, refused aft
   assert.equal(late.late, true);
 });
 
+test("the text search folds umlauts the same way on both databases, one scan gives page and total", async () => {
+  const hit = await p().service.store.listStatements(f.tenantId, f.procedure.id, { q: "MÜHLWEG" }, { offset: 0, limit: 50 });
+  assert.equal(hit.total, 1);
+  assert.match(hit.items[0]!.excerpt, /Mühlweg/);
+  const byReference = await p().service.store.listStatements(f.tenantId, f.procedure.id, { q: hit.items[0]!.reference.toLowerCase() }, { offset: 0, limit: 50 });
+  assert.equal(byReference.items[0]?.id, hit.items[0]!.id);
+  const beyond = await p().service.store.listStatements(f.tenantId, f.procedure.id, {}, { offset: 50, limit: 50 });
+  assert.deepEqual([beyond.items.length, beyond.total], [0, 3]);
+});
+
 test("an executable named .pdf is refused and nothing is stored", async () => {
   const before = (await p().service.store.statementCounts(f.tenantId, f.procedure.id)).reduce((a, c) => a + c.n, 0);
   await assert.rejects(

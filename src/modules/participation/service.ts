@@ -9,6 +9,7 @@ import { sniffType } from "../../platform/storage/sniff.js";
 import { isValidAddress } from "../../platform/mail/mailer.js";
 import { publishingEvents } from "../publishing/index.js";
 import { ParticipationStore, VERDICTS, type DocumentKind, type PhaseRow, type PlanType, type ProcedureRow, type StatementRow, type Verdict, type StatementStatus } from "./store.js";
+import { statementSearchText } from "./migrations.js";
 import { STAGES, STAGE_LABELS, addDays, checkPeriod, periodInstants, stageParagraphs, type Stage } from "./periods.js";
 
 /** A rule of participation was broken: the message is German and meant for the user; `field` names the form field. */
@@ -664,6 +665,7 @@ export class ParticipationService {
           response: "",
           published_text: null,
           weighing_id: null,
+          search_text: statementSearchText(reference, text),
           feedback_token_hash: null,
           feedback_sent_at: null,
           created_at: now.toISOString(),

@@ -138,6 +138,8 @@ export interface StatementRow {
   response: string;
   published_text: string | null;
   weighing_id: string | null;
+  /** reference and text in lower case (migrations.ts statementSearchText), for the text search */
+  search_text: string | null;
   feedback_token_hash: string | null;
   feedback_sent_at: string | null;
   created_at: string;
@@ -422,8 +424,8 @@ export class ParticipationStore {
     }
     if (f.q?.trim()) {
       for (const word of f.q.trim().split(/\s+/).slice(0, 5)) {
-        const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
-        q = q.where((eb) => eb.or([eb(sql`lower(s.text)`, "like", sql`${like} escape '\\'`), eb(sql`lower(s.reference)`, "like", sql`${like} escape '\\'`)]));
+        const like = `%${word.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q = q.where(sql<boolean>`s.search_text like ${like} escape '\\'`);
       }
     }
     return q;
@@ -431,20 +433,23 @@ export class ParticipationStore {
 
   /** A page of the planning office's list, oldest first, with the total. */
   async listStatements(tenantId: string, procedureId: string, f: StatementFilter, page: { offset: number; limit: number }, ex: Executor = this.k): Promise<{ total: number; items: StatementListItem[] }> {
-    const totalRow = await this.filtered(tenantId, procedureId, f, ex).select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    // one scan: the page and the total (a window count); a separate count only for a page past the end
     const rows = await this.filtered(tenantId, procedureId, f, ex)
       .leftJoin("participation_agencies as a", (j) => j.onRef("a.id", "=", "s.agency_id").onRef("a.tenant_id", "=", "s.tenant_id"))
       .select([
         "s.id", "s.reference", "s.source", "s.channel", "s.submitter_name", "s.agency_id", "s.submitted_at", "s.late", "s.status", "s.assignee_id", "s.group_id", "s.verdict", "s.phase_id", "s.document_id", "s.document_page",
         sql<string>`substr(s.text, 1, 240)`.as("excerpt"),
         "a.name as agency_name",
+        sql<number>`count(*) over ()`.as("total_count"),
       ])
       .orderBy("s.submitted_at")
       .orderBy("s.id")
       .offset(page.offset)
       .limit(page.limit)
       .execute();
-    return { total: Number(totalRow?.n ?? 0), items: rows as StatementListItem[] };
+    let total = rows.length ? Number(rows[0]!.total_count) : 0;
+    if (!rows.length && page.offset > 0) total = Number((await this.filtered(tenantId, procedureId, f, ex).select((eb) => eb.fn.countAll().as("n")).executeTakeFirst())?.n ?? 0);
+    return { total, items: rows.map(({ total_count: _t, ...r }) => r) as StatementListItem[] };
   }
 
   /** Counts per status and per verdict for the procedure's overview. */
