@@ -2,6 +2,10 @@ import { h, Fragment, type SafeHtml, type Child } from "../../../../platform/ui/
 import { CsrfField } from "../../../../platform/ui/forms.js";
 import type { Tenant } from "../../../../platform/tenancy.js";
 import type { StatementSource, StatementStatus } from "../../store.js";
+import { FieldError } from "../staff/common.js";
+
+// shared with the procedure pages
+export { ActionButton, DescriptionList, FieldError, Notice, RadioGroup, fileSize } from "../staff/common.js";
 
 /** Shared pieces of the statement processing pages under /{slug}/verwaltung/beteiligung/{id}/…. */
 
@@ -17,31 +21,6 @@ export const councilPaperHref = (t: Tenant, paperId: string) => `/${t.slug}/verw
 export const SOURCE_LABELS: Record<StatementSource, string> = { oeffentlichkeit: "Öffentlichkeit", toeb: "Träger öffentlicher Belange" };
 export const STATUS_ORDER: StatementStatus[] = ["neu", "in_bearbeitung", "abgewogen"];
 export const CHANNEL_LABELS = { online: "online eingereicht", verwaltung: "von der Verwaltung erfasst (Brief, Niederschrift)" } as const;
-
-/** Bytes as "1,2 MB" / "340 kB". */
-export function fileSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toLocaleString("de-DE", { maximumFractionDigits: 1 })} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;
-}
-
-export function Notice(p: { text: string | undefined }): SafeHtml {
-  if (!p.text) return <Fragment />;
-  return (
-    <div className="kern-alert kern-alert--success" role="status">
-      <div className="kern-alert__body"><p className="kern-body">{p.text}</p></div>
-    </div>
-  );
-}
-
-/** An error message next to a custom field or inside a fieldset (the markup of platform/ui/forms). */
-export function FieldError(p: { id: string; error: string | undefined }): SafeHtml {
-  if (!p.error) return <Fragment />;
-  return (
-    <p className="kern-error" id={`${p.id}-fehler`} role="alert">
-      <span className="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true"></span>
-      <span className="kern-body">{p.error}</span>
-    </p>
-  );
-}
 
 /** A select in KERN markup with its own id (several on one page), optional error. */
 export function Select(p: { id: string; name: string; label: string; value: string; options: { value: string; label: string }[]; error?: string | undefined; hint?: string }): SafeHtml {
@@ -60,34 +39,6 @@ export function Select(p: { id: string; name: string; label: string; value: stri
   );
 }
 
-/** Radio buttons in a fieldset whose legend names the question; the fieldset carries the id the error summary links to. */
-export function RadioGroup(p: { name: string; legend: string; value: string; options: { value: string; label: string }[]; error?: string | undefined }): SafeHtml {
-  return (
-    <fieldset className={`kern-fieldset${p.error ? " kern-fieldset--error" : ""}`} id={p.name} aria-describedby={p.error ? `${p.name}-fehler` : undefined}>
-      <legend className="kern-label">{p.legend}</legend>
-      <FieldError id={p.name} error={p.error} />
-      <div className="kern-fieldset__body">
-        {p.options.map((o) => (
-          <div className="kern-form-check">
-            <input className="kern-form-check__radio" type="radio" id={`${p.name}-${o.value}`} name={p.name} value={o.value} checked={p.value === o.value} />
-            <label className="kern-label" htmlFor={`${p.name}-${o.value}`}>{o.label}</label>
-          </div>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
-
-export function DescriptionList(p: { rows: [string, Child][] }): SafeHtml {
-  return (
-    <dl className="kern-description-list">
-      {p.rows.map(([k, v]) => (
-        <div className="kern-description-list-item"><dt className="kern-description-list-item__key">{k}</dt><dd className="kern-description-list-item__value">{v}</dd></div>
-      ))}
-    </dl>
-  );
-}
-
 /** Plain text with its line breaks: paragraphs at blank lines, <br> within them. */
 export function MultilineText(p: { text: string }): SafeHtml {
   const paragraphs = p.text.split(/\n{2,}/).filter((x) => x.trim());
@@ -98,19 +49,6 @@ export function MultilineText(p: { text: string }): SafeHtml {
         return <p className="kern-body">{lines.map((l, i) => (i === 0 ? l : [<br />, l]))}</p>;
       })}
     </Fragment>
-  );
-}
-
-/** A one-button form for an action on this page; `hidden` fields go along. */
-export function ActionButton(p: { action: string; csrf: string; label: string; hidden?: Record<string, string>; srSuffix?: string }): SafeHtml {
-  return (
-    <form method="post" action={p.action} className="inline-form">
-      <CsrfField token={p.csrf} />
-      {Object.entries(p.hidden ?? {}).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
-      <button type="submit" className="kern-btn kern-btn--secondary">
-        <span className="kern-label">{p.label}{p.srSuffix ? <span className="visually-hidden"> {p.srSuffix}</span> : null}</span>
-      </button>
-    </form>
   );
 }
 
