@@ -57,6 +57,8 @@ export function migrationSets(modules: ModuleManifest[] = defaultModules): Migra
 }
 
 const SKIP_CONTEXT = /^\/(static\/|healthz|readyz|favicon\.ico)/;
+/** staff pages of a municipality: never counted in the usage statistics */
+const STAFF_PATH = /^\/[^/?#]+\/verwaltung(?:[/?#]|$)/;
 const PLATFORM_PREFIXES = /^\/(static\/|healthz|readyz|verwaltung|api\/|oparl\/|ap\/|\.well-known\/|idp\/|saml\/|oidc\/)/;
 
 /** Builds the app: platform services, then HTTP steps in order, then every module (style.md: wiring you can read top to bottom). */
@@ -143,6 +145,30 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
       done();
     });
   }
+  // Public page views for the usage statistics: after the answer went out, only GET pages of a
+  // municipality (HTML, 200), never staff pages; the sink buffers and never throws into a request.
+  app.addHook("onResponse", (req, reply, done) => {
+    const sink = ctx.pageViews;
+    if (sink && req.tenant && req.method === "GET" && reply.statusCode === 200 && !STAFF_PATH.test(req.url) && String(reply.getHeader("content-type") ?? "").startsWith("text/html")) {
+      try {
+        const q = req.url.indexOf("?");
+        sink.record({
+          tenantId: req.tenant.id,
+          slug: req.tenant.slug,
+          path: q === -1 ? req.url : req.url.slice(0, q),
+          at: clock.now(),
+          ip: req.ip,
+          userAgent: String(req.headers["user-agent"] ?? ""),
+          referer: typeof req.headers.referer === "string" ? req.headers.referer : undefined,
+          host: req.headers.host,
+          optOut: req.headers.dnt === "1" || req.headers["sec-gpc"] === "1",
+        });
+      } catch (err) {
+        req.log.warn({ err: (err as Error).message }, "page view not counted");
+      }
+    }
+    done();
+  });
   // Graceful shutdown: answers sent after close() began end their keep-alive connection,
   // so an idle pooled connection (a proxy's) cannot hold the process open.
   let draining = false;

@@ -13,6 +13,7 @@ import { publishingModule } from "./publishing/index.js";
 import { sitesearchModule } from "./sitesearch/index.js";
 import { participationModule } from "./participation/index.js";
 import { constructionModule } from "./construction/index.js";
+import { analyticsModule } from "./analytics/index.js";
 
 /** The platform is built from this list, in this order (migrations, init, routes, navigation). */
-export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, publishingModule, councilModule, participationModule, constructionModule, sitesearchModule, testIdpModule, staffModule];
+export const modules: ModuleManifest[] = [tenantsModule, identityModule, servicesModule, applicationsModule, casesModule, handoffModule, recordsModule, publishingModule, councilModule, participationModule, constructionModule, sitesearchModule, analyticsModule, testIdpModule, staffModule];

@@ -12,6 +12,7 @@ import type { RenderCache } from "./cache/render-cache.js";
 import type { TenantDirectory } from "./tenancy.js";
 import type { Secrets } from "./secrets.js";
 import type { StaffAccounts } from "./auth/accounts.js";
+import type { PageViewSink } from "./page-views.js";
 
 /** Everything a module may use, passed in (not imported), so tests can build the app with their own clock and database. */
 export interface AppContext {
@@ -30,4 +31,6 @@ export interface AppContext {
   accounts: StaffAccounts;
   /** provided by the tenants module's init() */
   tenants: TenantDirectory;
+  /** provided by the analytics module's init(): counts public page views (never blocks a page) */
+  pageViews?: PageViewSink;
 }

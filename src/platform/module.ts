@@ -15,11 +15,16 @@ export interface NavEntry {
   role?: string;
 }
 
-/** An analytics area: page views under `pathPrefix` (relative to the municipality) count for it. */
+/**
+ * An analytics area: page views under `pathPrefix` (relative to the municipality, "" = only the
+ * home page) count for the area `label` and, if set, its sub-area `subArea` (e.g. "Digitales
+ * Rathaus" / "Meldewesen"). The longest matching prefix wins; a town's own rules win over these.
+ */
 export interface AnalyticsArea {
   key: string;
   label: string;
   pathPrefix: string;
+  subArea?: string;
 }
 
 export interface RoleDefinition {

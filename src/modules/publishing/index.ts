@@ -73,6 +73,10 @@ export const publishingModule: ModuleManifest = {
   },
   navigation: [...publishingNavigation, ...fediverseNavigation],
   homeSections: publishingHomeSections,
+  analyticsAreas: [
+    { key: "aktuelles", label: "Aktuelles", pathPrefix: "aktuelles" },
+    { key: "bekanntmachungen", label: "Amtliche Bekanntmachungen", pathPrefix: "bekanntmachungen" },
+  ],
   searchTypes: [
     { type: "publishing.news", label: "Aktuelles" },
     { type: "publishing.announcement", label: "Amtliche Bekanntmachungen" },

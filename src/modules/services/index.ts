@@ -34,9 +34,9 @@ export { formatGermanDate, parseDate } from "./form/validators.js";
 /** Page views of /dienste/bereich/<area> and of each shipped service's pages count for the service's area. */
 function analyticsAreas(): AnalyticsArea[] {
   const areas: AnalyticsArea[] = [{ key: "dienste", label: "Digitales Rathaus", pathPrefix: "dienste/" }];
-  for (const [key, label] of Object.entries(AREA_LABELS)) areas.push({ key: `dienste-${key}`, label: `Digitales Rathaus: ${label}`, pathPrefix: `dienste/bereich/${key}` });
+  for (const [key, label] of Object.entries(AREA_LABELS)) areas.push({ key: `dienste-${key}`, label: "Digitales Rathaus", subArea: label, pathPrefix: `dienste/bereich/${key}` });
   for (const d of loadDefinitions().definitions) {
-    areas.push({ key: `dienste-${d.area}`, label: `Digitales Rathaus: ${AREA_LABELS[d.area] ?? d.area}`, pathPrefix: `dienste/${d.id}` });
+    areas.push({ key: `dienste-${d.area}`, label: "Digitales Rathaus", subArea: AREA_LABELS[d.area] ?? d.area, pathPrefix: `dienste/${d.id}` });
   }
   return areas;
 }

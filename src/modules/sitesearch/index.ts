@@ -14,5 +14,6 @@ export const sitesearchModule: ModuleManifest = {
     registerSiteSearchRoutes(app, ctx);
   },
   navigation: [{ label: "Suche", path: "suche", area: "public", order: 90 }],
+  analyticsAreas: [{ key: "suche", label: "Suche", pathPrefix: "suche" }],
   homeSections: [searchHomeSection],
 };

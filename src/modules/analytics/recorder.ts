@@ -1,0 +1,145 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { AppContext } from "../../platform/context.js";
+import type { PageView, PageViewSink } from "../../platform/page-views.js";
+import { berlinDateTime } from "../../platform/clock.js";
+import { browserOf, deviceOf, isBot, referrerDomain } from "./ua.js";
+import { storedPath } from "./classify.js";
+
+export const WRITE_JOB = "analytics.write";
+const FLUSH_AT = 500;
+const FLUSH_MS = 1000;
+
+/** A counted page view on its way to the database: no IP address, no user agent. */
+export interface BufferedView {
+  t: string;
+  at: string;
+  day: string;
+  hour: number;
+  path: string;
+  rel: string;
+  ref: string | null;
+  device: string;
+  browser: string;
+  visitor: string;
+  optOut: boolean;
+}
+
+/**
+ * The day's salt: random, one per Europe/Berlin day for all processes (kept in the database while
+ * its day lasts, deleted by the purge job after it). Memory holds the salts of at most the last
+ * three days seen (a request served just after midnight may still belong to the day before).
+ */
+export class DailySalt {
+  private readonly salts = new Map<string, string>();
+  constructor(private readonly ctx: AppContext) {}
+
+  /** The salt of `day` (sync): created at once if needed, reconciled with the database in the background. */
+  of(day: string): string {
+    const known = this.salts.get(day);
+    if (known) return known;
+    const salt = randomBytes(32).toString("hex");
+    this.salts.set(day, salt);
+    for (const d of [...this.salts.keys()].sort().slice(0, Math.max(0, this.salts.size - 3))) this.salts.delete(d);
+    void this.reconcile(day, salt);
+    return salt;
+  }
+
+  /** Another process may have made the day's salt first: adopt the stored one. */
+  async reconcile(day: string, mine: string): Promise<void> {
+    try {
+      const db = this.ctx.db.kysely;
+      await db.insertInto("analytics_salts").values({ day, salt: mine }).onConflict((oc) => oc.column("day").doNothing()).execute();
+      const row = await db.selectFrom("analytics_salts").select("salt").where("day", "=", day).executeTakeFirst();
+      if (row && this.salts.has(day)) this.salts.set(day, row.salt);
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message }, "analytics: daily salt not stored");
+    }
+  }
+
+  /** Loads the current day's salt (at start-up). */
+  async load(day: string): Promise<void> {
+    const row = await this.ctx.db.kysely.selectFrom("analytics_salts").select("salt").where("day", "=", day).executeTakeFirst();
+    if (row) this.salts.set(day, row.salt);
+  }
+
+  /** Forget the days before `day` (the purge job deletes them from the database). */
+  forgetBefore(day: string): void {
+    for (const d of [...this.salts.keys()]) if (d < day) this.salts.delete(d);
+  }
+
+  /** For tests: the days whose salts are held in memory. */
+  get heldDays(): string[] {
+    return [...this.salts.keys()].sort();
+  }
+}
+
+export function visitorHash(salt: string, tenantId: string, ip: string, userAgent: string): string {
+  return createHash("sha256").update(`${salt}|${tenantId}|${ip}|${userAgent}`).digest("hex").slice(0, 16);
+}
+
+/**
+ * The platform's page view sink: filters bots, computes the day's visitor hash, and buffers; the
+ * buffer goes to the job queue in batches (every second or every 500 views) and the write job puts
+ * it into the database. A failure is logged, never shown.
+ */
+export class PageViewRecorder implements PageViewSink {
+  private buffer: BufferedView[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private pending: Promise<void> = Promise.resolve();
+  readonly salt: DailySalt;
+  /** counted and dropped views since start (for tests and the benchmark) */
+  readonly stats = { recorded: 0, bots: 0, flushed: 0, failed: 0 };
+
+  constructor(private readonly ctx: AppContext) {
+    this.salt = new DailySalt(ctx);
+  }
+
+  record(v: PageView): void {
+    if (isBot(v.userAgent)) {
+      this.stats.bots++;
+      return;
+    }
+    const b = berlinDateTime(v.at);
+    const { path, rel } = storedPath(v.path, v.slug);
+    this.buffer.push({
+      t: v.tenantId,
+      at: v.at.toISOString(),
+      day: b.date,
+      hour: b.hour,
+      path,
+      rel,
+      ref: referrerDomain(v.referer, v.host) ?? null,
+      device: deviceOf(v.userAgent),
+      browser: browserOf(v.userAgent),
+      visitor: visitorHash(this.salt.of(b.date), v.tenantId, v.ip, v.userAgent),
+      optOut: v.optOut,
+    });
+    this.stats.recorded++;
+    if (this.buffer.length >= FLUSH_AT) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Hands the buffer to the job queue; resolves when it is queued. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.buffer.length === 0) return this.pending;
+    const events = this.buffer;
+    this.buffer = [];
+    this.pending = this.pending.then(async () => {
+      try {
+        await this.ctx.jobs.enqueue(WRITE_JOB, { events });
+        this.stats.flushed += events.length;
+      } catch (err) {
+        this.stats.failed += events.length;
+        this.ctx.log.error({ err: (err as Error).message, views: events.length }, "analytics: page views could not be queued; they are not counted");
+      }
+    });
+    return this.pending;
+  }
+}
