@@ -44,6 +44,8 @@ export interface Config {
    * internal addresses (SSRF).
    */
   fediverseAllowPrivateAddress: boolean;
+  /** count public page views for the usage statistics (ANALYTICS_COUNTING, default on) */
+  analyticsCounting: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     demoSize,
     fediverseAllowPrivateAddress: bool(env, "FEDIVERSE_ALLOW_PRIVATE_ADDRESS", false),
+    analyticsCounting: bool(env, "ANALYTICS_COUNTING", true),
     port,
     host: env.HOST || "0.0.0.0",
     databaseUrl,

@@ -28,7 +28,7 @@ export const analyticsModule: ModuleManifest = {
   async init(ctx) {
     const s = new AnalyticsService(ctx);
     services.set(ctx, s);
-    ctx.pageViews = s.recorder;
+    if (ctx.config.analyticsCounting) ctx.pageViews = s.recorder;
     try {
       await s.recorder.salt.load(s.today());
     } catch {
