@@ -3,6 +3,7 @@ import type { SeedOptions } from "../../platform/module.js";
 import type { Mailer } from "../../platform/mail/mailer.js";
 import { renderTextDocument } from "../../platform/pdf/document.js";
 import { ParticipationService, type StaffActor } from "./service.js";
+import { releaseDuePublications } from "../publishing/index.js";
 import { addDays, minimumLastDay } from "./periods.js";
 import type { PlanType } from "./store.js";
 
@@ -140,6 +141,8 @@ async function seedTown(ctx: AppContext, tenantId: string, slug: string, actor: 
       n += count;
     }
   }
-  // the opening/closing side effects of the phases seeded in the past
+  // the opening/closing side effects of the phases seeded in the past, and the release of the
+  // announcements they published (so a freshly started server has nothing pending that changes pages)
   await svc.processDuePhases();
+  await releaseDuePublications(ctx);
 }

@@ -7,6 +7,7 @@ import { registerFediverseRoutes } from "./fediverse/routes.js";
 import { publishingJobs, publishingHomeSections, publishingNavigation } from "./manifest-parts.js";
 import { fediverseJobs, fediverseNavigation } from "./fediverse/manifest-parts.js";
 import { initFediverse } from "./fediverse/service.js";
+import { publishingService } from "./service.js";
 
 /**
  * Publishing (issue 7): news (Aktuelles) and official announcements (amtliche Bekanntmachungen)
@@ -60,6 +61,15 @@ export interface PublishingEvent {
 }
 
 export { publishingEvents } from "./events.js";
+
+/**
+ * Releases what is due now (search index, content version, channels) — what the minute job does.
+ * For other modules' seeds: demo data that raised automatic events leaves nothing pending, so a
+ * freshly started server does not change its pages a minute later.
+ */
+export async function releaseDuePublications(ctx: AppContext): Promise<void> {
+  await publishingService(ctx).releaseDue();
+}
 
 export const publishingModule: ModuleManifest = {
   name: "publishing",
