@@ -28,6 +28,12 @@ const HELP = `rathaus – Digitales Rathaus
   rathaus services import-xdf FILE [--codelist FILE]… [--area KEY] [--out FILE]
                                         draft definition from an XDatenfelder 2.0/3.0 schema (FIM);
                                         notes for the author on stderr
+  rathaus analytics import --tenant SLUG [--prefix /] [--host NAME]… [--replace] [--dry-run] FILE…|-
+                                        usage statistics from web-server access logs (Combined
+                                        Log Format, .gz too; rotated files oldest first)
+  rathaus analytics report --tenant SLUG --from DATE --to DATE [--area NAME] [--funnel] [--json]
+                                        page views, visitors, areas, shares, month change and the
+                                        German summary; --funnel adds the online services' funnel
 
 Configuration comes from the environment (PORT, HOST, DATABASE_URL, DATA_DIR, BASE_URL, LOG_LEVEL, …; see README).`;
 
@@ -63,6 +69,20 @@ async function main(argv: string[]): Promise<number> {
       return servicesCommand(sub, rest);
     case "admin":
       return adminCommand(sub, rest);
+    case "analytics": {
+      const { analyticsCli, ANALYTICS_USAGE } = await import("./modules/analytics/cli.js");
+      if (sub !== "import" && sub !== "report") {
+        console.error(ANALYTICS_USAGE);
+        return 2;
+      }
+      // Only errors on the console: `analytics report --json` writes JSON to stdout.
+      const p = await openPlatform({ logger: { level: "error" }, seed: false });
+      try {
+        return await analyticsCli(p.ctx, sub, rest, { out: (line) => console.log(line), err: (line) => console.error(line), stdin: process.stdin });
+      } finally {
+        await p.close();
+      }
+    }
     case "audit": {
       if (sub !== "verify") break;
       const p = await openPlatform({ logger: { level: "warn" }, seed: false });

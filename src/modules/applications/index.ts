@@ -32,6 +32,23 @@ export function onSubmitted(ctx: AppContext, handler: SubmissionHandler): void {
 }
 export type { Draft, Submission, SubmittedEvent, SubmissionHandler } from "./service.js";
 
+/**
+ * For the usage statistics' service funnel: the forms of a municipality started in [from, to)
+ * (ISO instants) with the moment each was submitted (null: not submitted). Service ids and times
+ * only, nothing personal. Drafts deleted meanwhile (expired, discarded, past retention) are gone.
+ */
+export async function startedForms(ctx: AppContext, tenantId: string, from: string, to: string): Promise<{ serviceId: string; startedAt: string; submittedAt: string | null }[]> {
+  const rows = await ctx.db.kysely
+    .selectFrom("application_drafts as d")
+    .leftJoin("submissions as s", (j) => j.onRef("s.draft_id", "=", "d.id").onRef("s.tenant_id", "=", "d.tenant_id"))
+    .select(["d.service_id", "d.created_at", "s.submitted_at"])
+    .where("d.tenant_id", "=", tenantId)
+    .where("d.created_at", ">=", from)
+    .where("d.created_at", "<", to)
+    .execute();
+  return rows.map((r) => ({ serviceId: r.service_id, startedAt: r.created_at, submittedAt: r.submitted_at ?? null }));
+}
+
 /** How the applicant reached the submission's page: logged in, or through the secret status link. */
 export type SubmissionAccess = { kind: "account" } | { kind: "link"; token: string };
 /** A part of the applicant's submission page contributed by another module (the back office: messages, Bescheide). */
