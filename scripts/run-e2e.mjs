@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const E2E_DIR = path.join(ROOT, 'test', 'e2e');
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 90_000; // the full demo (council, participation, statistics) seeds before the server listens
 const STOP_TIMEOUT_MS = 10_000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 

@@ -149,7 +149,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
   // municipality (HTML, 200), never staff pages; the sink buffers and never throws into a request.
   app.addHook("onResponse", (req, reply, done) => {
     const sink = ctx.pageViews;
-    if (sink && req.tenant && req.method === "GET" && reply.statusCode === 200 && !STAFF_PATH.test(req.url) && String(reply.getHeader("content-type") ?? "").startsWith("text/html")) {
+    // a 304 for a cached page the browser revalidated is a view too (browsers navigate with Accept: text/html)
+    const page = reply.statusCode === 200 ? String(reply.getHeader("content-type") ?? "").startsWith("text/html") : reply.statusCode === 304 && String(req.headers.accept ?? "").includes("text/html");
+    if (sink && req.tenant && req.method === "GET" && page && !STAFF_PATH.test(req.url)) {
       try {
         const q = req.url.indexOf("?");
         sink.record({

@@ -19,11 +19,23 @@ export function normalisePrefix(prefix: string): string {
   return prefix.trim().replace(/^\/+/, "").replace(/[?#].*$/, "");
 }
 
+/**
+ * Does a rule match the path? "" matches only the home page. A module's default matches at a
+ * path-segment boundary ("rat" matches "rat" and "rat/…", not "rathaus/…"); a town's own rule is a
+ * plain "begins with" ("aktuelles/corona" also matches "aktuelles/corona-regeln"), as its form says.
+ */
+function matches(r: AreaRule, rel: string): boolean {
+  if (r.prefix === "") return rel === "";
+  if (r.own) return rel.startsWith(r.prefix);
+  const dir = r.prefix.endsWith("/") ? r.prefix : `${r.prefix}/`;
+  return rel === r.prefix || rel === dir.slice(0, -1) || rel.startsWith(dir);
+}
+
 /** The longest matching prefix wins; a town's own rule wins over a default with the same prefix. "" matches only the home page. */
 export function classify(rel: string, rules: AreaRule[]): { area: string; subArea: string } {
   let best: AreaRule | undefined;
   for (const r of rules) {
-    const hit = r.prefix === "" ? rel === "" : rel.startsWith(r.prefix);
+    const hit = matches(r, rel);
     if (!hit) continue;
     if (!best || r.prefix.length > best.prefix.length || (r.prefix.length === best.prefix.length && r.own && !best.own)) best = r;
   }

@@ -43,6 +43,7 @@ export const analyticsModule: ModuleManifest = {
     registerAnalyticsRoutes(app, ctx, s);
   },
   navigation: [{ label: "Statistik", path: "verwaltung/statistik", area: "staff", order: 80, role: STATISTICS_ROLE }],
+  seeds: () => import("./seeds.js"),
   jobs: [
     {
       type: WRITE_JOB,

@@ -142,7 +142,7 @@ export function summaryText(r: Report, area: string, site: string): string {
   const a = r.areas.find((x) => x.area === area);
   if (!a || a.views === 0) return `Im Zeitraum vom ${germanDate(r.from)} bis ${germanDate(r.to)} wurden für den Bereich „${area}“ keine Seitenaufrufe gezählt.`;
   const sentences: string[] = [];
-  sentences.push(`Vom ${germanDate(r.from)} bis ${germanDate(r.to)} wurde der Bereich „${area}“ ${formatCount(a.views)}-mal aufgerufen${a.visitors ? ` (${formatCount(a.visitors)} Besuche)` : ""}.`);
+  sentences.push(`Vom ${germanDate(r.from)} bis ${germanDate(r.to)} wurde der Bereich „${area}“ ${formatCount(a.views)}-mal aufgerufen${a.visitors ? ` (${formatCount(a.visitors)} ${a.visitors === 1 ? "Besuch" : "Besuche"})` : ""}.`);
   sentences.push(`Das sind ${formatPermille(a.share)} aller ${formatCount(r.views)} Seitenaufrufe ${site}.`);
   const before = r.areas.filter((x) => x.rank < a.rank && x.area !== OTHER_AREA).map((x) => `„${x.area}“`);
   if (a.rank === 1) sentences.push(`Damit ist „${area}“ der meistbesuchte Bereich.`);

@@ -1,7 +1,7 @@
 import type { AppContext } from "../../platform/context.js";
 import { newId } from "../../platform/ids.js";
 import { berlinDateTime } from "../../platform/clock.js";
-import { tenantScope } from "../../platform/cache/versions.js";
+import { GLOBAL_SCOPE, tenantScope } from "../../platform/cache/versions.js";
 import { AnalyticsStore, type EventRow } from "./store.js";
 import { classify, defaultRules, normalisePrefix, type AreaRule } from "./classify.js";
 import { PageViewRecorder, type BufferedView } from "./recorder.js";
@@ -41,6 +41,12 @@ export class AnalyticsService {
     this.defaults = defaultRules(ctx.modules.flatMap((m) => m.analyticsAreas ?? []));
   }
 
+  /** A job may run in a process that has served no request yet: load the municipalities first. */
+  private async currentTenants(): Promise<void> {
+    const v = await this.ctx.versions.read([GLOBAL_SCOPE]);
+    await this.ctx.tenants.refreshIfStale(v.get(GLOBAL_SCOPE)!);
+  }
+
   today(): string {
     return berlinDateTime(this.ctx.clock.now()).date;
   }
@@ -57,8 +63,13 @@ export class AnalyticsService {
 
   /** The write job: a batch of buffered views into the raw events (opt-outs dropped where the town honours them). */
   async writeEvents(events: BufferedView[]): Promise<number> {
+    await this.currentTenants();
     const byTenant = new Map<string, BufferedView[]>();
-    for (const e of events) byTenant.set(e.t, [...(byTenant.get(e.t) ?? []), e]);
+    for (const e of events) {
+      const list = byTenant.get(e.t);
+      if (list) list.push(e);
+      else byTenant.set(e.t, [e]);
+    }
     let n = 0;
     for (const [tenantId, list] of byTenant) {
       if (!this.ctx.tenants.byId(tenantId)) continue;
@@ -95,6 +106,7 @@ export class AnalyticsService {
    * raw events older than each town's retention are deleted. Aggregates are kept.
    */
   async purge(): Promise<{ salts: number; events: number }> {
+    await this.currentTenants();
     const today = this.today();
     this.recorder.salt.forgetBefore(today);
     const salts = await this.store.deleteSaltsBefore(today);
