@@ -5,7 +5,9 @@
  * 100,000 cases on SQLite and PostgreSQL (bench/cases.ts; BENCH_CASES=0 skips it); then OParl lists
  * and council search at 100,000 papers on both databases (bench/oparl.ts; BENCH_OPARL=0 skips it); then
  * the participation processing list and weighing-table PDF at 5,000 statements on both databases
- * (bench/participation.ts; BENCH_PARTICIPATION=0 skips it).
+ * (bench/participation.ts; BENCH_PARTICIPATION=0 skips it); then the usage statistics: the counting
+ * pipeline at 100,000 page views and the report over 10 million on both databases, and pages served with
+ * counting on vs. off in two server processes (bench/analytics.ts; BENCH_ANALYTICS=0 skips it).
  *
  * - The server under test runs as `node dist/cli.js serve` on a fresh temp DATA_DIR (SQLite,
  *   demo mode). A first start applies migrations and the demo seed; then start-up is timed
@@ -32,6 +34,7 @@ import { APPLICATION_SERVICE, prepareApplications, runApplications, type Applica
 import { benchCases, formatCasesResult, type CasesBenchResult } from "./cases.js";
 import { benchOparl, formatOparlResult, type OparlBenchResult } from "./oparl.js";
 import { benchParticipation, formatParticipationResult, type ParticipationBenchResult } from "./participation.js";
+import { benchAnalytics, formatAnalyticsResult, type AnalyticsBenchResult } from "./analytics.js";
 
 /** Pages of the server under test. Later modules add theirs here. */
 const SCENARIOS: { name: string; path: string }[] = [
@@ -511,6 +514,15 @@ async function main(): Promise<void> {
     targetList.push(...participation.targets);
   }
 
+  // 5f. Usage statistics (issue 9): the counting pipeline and the report over 10 million views on both databases (in-process), and pages with counting on vs. off (two servers of dist/; bench/analytics.ts; BENCH_ANALYTICS=0 skips it).
+  let analytics: AnalyticsBenchResult | undefined;
+  if (process.env.BENCH_ANALYTICS !== "0") {
+    await stop(sut!);
+    analytics = await benchAnalytics({ log: (line) => console.log(line) });
+    console.log(formatAnalyticsResult(analytics));
+    targetList.push(...analytics.targets);
+  }
+
   const results = {
     date: started.toISOString(),
     srcDigest,
@@ -524,6 +536,7 @@ async function main(): Promise<void> {
     ...(cases ? { cases: cases.results } : {}),
     ...(oparl ? { oparl: oparl.results } : {}),
     ...(participation ? { participation: participation.results } : {}),
+    ...(analytics ? { analytics: analytics.results } : {}),
     rssMaxMb: round1(rssMaxMb),
     rssIdleMb: round1(idleRssMb),
     rssAfterLoadMb: round1(serverRssAfterMb),
