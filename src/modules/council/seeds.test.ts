@@ -85,7 +85,7 @@ async function checkLogins(t: TestApp) {
   }
 }
 
-test("small demo council (every test app): bodies, people, four meetings in each state, fast", async () => {
+test("small demo council (every test app): bodies, people, four meetings in each state", async () => {
   const t = await createTestApp();
   try {
     for (const town of DEMO_TOWNS) {
@@ -110,8 +110,9 @@ test("small demo council (every test app): bodies, people, four meetings in each
     const reports = seedReports(t.ctx);
     assert.equal(reports.length, 2);
     for (const r of reports) {
+      // a time, not a target: timed assertions fail on a loaded machine (speed belongs in npm run bench)
       console.log(`small demo council ${r.slug} (${testDialect}): ${r.ms} ms, ${r.papers} papers, ${r.meetings} meetings, ${r.files} files`);
-      assert.ok(r.ms < 2000, `small seed of ${r.slug} took ${r.ms} ms`);
+      assert.ok(r.papers > 0 && r.meetings > 0);
     }
   } finally {
     await t.close();
