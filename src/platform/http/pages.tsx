@@ -23,7 +23,7 @@ export interface PageOptions {
   status?: number;
 }
 
-export const ASSET_VERSION = "5";
+export const ASSET_VERSION = "6";
 
 function navFor(ctx: AppContext, req: FastifyRequest, area: "public" | "staff", tenant: Tenant | undefined): NavEntry[] {
   const entries = ctx.modules.flatMap((m) => m.navigation ?? []).filter((n) => n.area === area);
