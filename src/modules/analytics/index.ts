@@ -2,7 +2,7 @@ import type { ModuleManifest } from "../../platform/module.js";
 import type { AppContext } from "../../platform/context.js";
 import { analyticsMigrations } from "./migrations.js";
 import { AnalyticsService } from "./service.js";
-import { WRITE_JOB, type BufferedView } from "./recorder.js";
+import { WRITE_JOB } from "./recorder.js";
 import { registerAnalyticsRoutes } from "./routes.js";
 
 /**
@@ -47,8 +47,8 @@ export const analyticsModule: ModuleManifest = {
   jobs: [
     {
       type: WRITE_JOB,
-      async handler(payload, job) {
-        await analyticsService(job.ctx).writeEvents((payload as { events: BufferedView[] }).events);
+      async handler(_payload, job) {
+        await analyticsService(job.ctx).drain();
       },
     },
     {

@@ -111,4 +111,30 @@ export const analyticsMigrations: Migration[] = [
         .execute();
     },
   },
+  {
+    name: "002_analytics_batches_and_months",
+    async up(db, { types }) {
+      // buffered views on their way to the raw events: written by the serving process in one insert
+      // per batch, drained by the write job (deleted when written, so nothing outlives the raw events)
+      await db.schema
+        .createTable("analytics_batches")
+        .addColumn("id", types.serial, (c) => c.primaryKey())
+        .addColumn("created_at", types.instant, (c) => c.notNull())
+        .addColumn("payload", types.json, (c) => c.notNull())
+        .execute();
+      // page views per month and path (kept with the daily ones): long periods read whole months here
+      await db.schema
+        .createTable("analytics_monthly_pages")
+        .addColumn("tenant_id", "text", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
+        .addColumn("month", "text", (c) => c.notNull())
+        .addColumn("path", "text", (c) => c.notNull())
+        .addColumn("area", "text", (c) => c.notNull())
+        .addColumn("sub_area", "text", (c) => c.notNull())
+        .addColumn("views", "integer", (c) => c.notNull())
+        .addColumn("visitors", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("analytics_monthly_pages_pk", ["tenant_id", "month", "path"])
+        .execute();
+      await db.schema.dropIndex("analytics_events_purge").execute();
+    },
+  },
 ];

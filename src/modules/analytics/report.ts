@@ -150,7 +150,7 @@ export function summaryText(r: Report, area: string, site: string): string {
   const subs = a.subAreas.slice(0, 5).map((s) => s.subArea);
   if (subs.length) sentences.push(`Am meisten genutzt wurden ${listDe(subs)}.`);
   const m = r.monthly.byArea[area];
-  if (m) {
+  if (m && (m.views > 0 || m.previousViews > 0)) {
     const diff = m.change;
     const pct = m.changePermille === null ? "" : ` (${m.changePermille > 0 ? "+" : ""}${formatPermille(m.changePermille)})`;
     if (diff === 0) sentences.push(`Im ${monthName(m.month)} wurde der Bereich so oft aufgerufen wie im ${monthName(m.previousMonth)} (${formatCount(m.views)}-mal).`);

@@ -1,4 +1,5 @@
 import type { AppContext } from "../../platform/context.js";
+import type { Kdb } from "../../platform/db/index.js";
 import { newId } from "../../platform/ids.js";
 import { berlinDateTime } from "../../platform/clock.js";
 import { GLOBAL_SCOPE, tenantScope } from "../../platform/cache/versions.js";
@@ -52,8 +53,8 @@ export class AnalyticsService {
   }
 
   /** The modules' default rules and the town's own, as classify() uses them. */
-  async rulesOf(tenantId: string): Promise<AreaRule[]> {
-    const own = (await this.store.rules(tenantId)).map((r) => ({ prefix: r.path_prefix, area: r.area, subArea: r.sub_area ?? "", own: true }));
+  async rulesOf(tenantId: string, ex?: Kdb): Promise<AreaRule[]> {
+    const own = (await this.store.rules(tenantId, ex)).map((r) => ({ prefix: r.path_prefix, area: r.area, subArea: r.sub_area ?? "", own: true }));
     return [...own, ...this.defaults];
   }
 
@@ -62,8 +63,9 @@ export class AnalyticsService {
   }
 
   /** The write job: a batch of buffered views into the raw events (opt-outs dropped where the town honours them). */
-  async writeEvents(events: BufferedView[]): Promise<number> {
-    await this.currentTenants();
+  async writeEvents(events: BufferedView[], outer?: Kdb): Promise<number> {
+    // inside a transaction (drain) the caller has loaded the municipalities
+    if (!outer) await this.currentTenants();
     const byTenant = new Map<string, BufferedView[]>();
     for (const e of events) {
       const list = byTenant.get(e.t);
@@ -73,7 +75,7 @@ export class AnalyticsService {
     let n = 0;
     for (const [tenantId, list] of byTenant) {
       if (!this.ctx.tenants.byId(tenantId)) continue;
-      const [settings, rules] = await Promise.all([this.store.settings(tenantId), this.rulesOf(tenantId)]);
+      const [settings, rules] = outer ? [await this.store.settings(tenantId, outer), await this.rulesOf(tenantId, outer)] : await Promise.all([this.store.settings(tenantId), this.rulesOf(tenantId)]);
       const rows: EventRow[] = [];
       for (const e of list) {
         if (settings.honourOptOut && e.optOut) continue;
@@ -82,13 +84,36 @@ export class AnalyticsService {
       }
       if (!rows.length) continue;
       const days = [...new Set(rows.map((r) => r.day))].map((day) => ({ tenant_id: tenantId, day }));
-      await this.ctx.db.tx(async (trx) => {
+      const write = async (trx: Kdb) => {
         await this.store.insertEvents(rows, trx);
         await this.store.markDirty(days, trx);
-      });
+      };
+      if (outer) await write(outer);
+      else await this.ctx.db.tx(write);
       n += rows.length;
     }
     return n;
+  }
+
+  /**
+   * The write job: drains the stored batches into the raw events, each batch in one transaction
+   * with its deletion (so a batch is written exactly once, also with several processes: the drain
+   * holds a lock).
+   */
+  async drain(): Promise<number> {
+    await this.currentTenants();
+    let n = 0;
+    for (;;) {
+      const done = await this.ctx.db.locked("analytics.drain", async (trx) => {
+        const batches = await this.store.batches(5, trx);
+        for (const b of batches) {
+          n += await this.writeEvents(JSON.parse(b.payload) as BufferedView[], trx);
+          await this.store.deleteBatch(b.id, trx);
+        }
+        return batches.length === 0;
+      });
+      if (done) return n;
+    }
   }
 
   /** The roll-up job: every day with new raw events is aggregated again from its raw events. */

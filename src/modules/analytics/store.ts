@@ -12,6 +12,8 @@ declare module "../../platform/db/schema.js" {
     analytics_hourly: { tenant_id: string; day: string; hour: number; area: string; views: number; visitors: number };
     analytics_daily_dimensions: { tenant_id: string; day: string; dimension: Dimension; value: string; views: number };
     analytics_dirty_days: { tenant_id: string; day: string };
+    analytics_batches: { id?: number; created_at: string; payload: string };
+    analytics_monthly_pages: { tenant_id: string; month: string; path: string; area: string; sub_area: string; views: number; visitors: number };
   }
 }
 
@@ -149,11 +151,41 @@ export class AnalyticsStore {
       for (const r of rows) dims.push({ tenant_id: tenantId, day, dimension, value: String(r.value), views: Number(r.views) });
     }
     await insertMany(ex, "analytics_daily_dimensions", dims);
+    await this.rollUpMonth(tenantId, day.slice(0, 7), ex);
     await ex.deleteFrom("analytics_dirty_days").where("tenant_id", "=", tenantId).where("day", "=", day).execute();
   }
 
+  /** The month's page totals again from its daily rows. */
+  async rollUpMonth(tenantId: string, month: string, ex: Executor): Promise<void> {
+    await ex.deleteFrom("analytics_monthly_pages").where("tenant_id", "=", tenantId).where("month", "=", month).execute();
+    const rows = await ex
+      .selectFrom("analytics_daily_pages")
+      .select(["path", sql<string>`min(area)`.as("area"), sql<string>`min(sub_area)`.as("sub_area"), sql<number>`sum(views)`.as("views"), sql<number>`sum(visitors)`.as("visitors")])
+      .where("tenant_id", "=", tenantId)
+      .where("day", ">=", `${month}-01`)
+      .where("day", "<=", `${month}-31`)
+      .groupBy("path")
+      .execute();
+    await insertMany(ex, "analytics_monthly_pages", rows.map((r) => ({ tenant_id: tenantId, month, path: r.path, area: r.area, sub_area: r.sub_area, views: Number(r.views), visitors: Number(r.visitors) })));
+  }
+
+  // ---- batches (serving process → write job) ---------------------------------------------------
+
+  async insertBatch(payload: string, now: string, ex: Executor = this.k): Promise<void> {
+    await ex.insertInto("analytics_batches").values({ created_at: now, payload }).execute();
+  }
+
+  async batches(limit: number, ex: Executor): Promise<{ id: number; payload: string }[]> {
+    const rows = await ex.selectFrom("analytics_batches").select(["id", "payload"]).orderBy("id").limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), payload: r.payload }));
+  }
+
+  async deleteBatch(id: number, ex: Executor): Promise<void> {
+    await ex.deleteFrom("analytics_batches").where("id", "=", id).execute();
+  }
+
   /** Imported history (access logs): the aggregates of a day written directly (replacing what was there). */
-  async replaceDay(tenantId: string, day: string, agg: { pages: DailyPageRow[]; areas: DailyAreaRow[]; hours: { hour: number; area: string; views: number; visitors: number }[]; dims: { dimension: Dimension; value: string; views: number }[] }, ex: Executor): Promise<void> {
+  async replaceDay(tenantId: string, day: string, agg: { pages: DailyPageRow[]; areas: DailyAreaRow[]; hours: { hour: number; area: string; views: number; visitors: number }[]; dims: { dimension: Dimension; value: string; views: number }[] }, ex: Executor, opts: { deferMonth?: boolean } = {}): Promise<void> {
     for (const t of ["analytics_daily_pages", "analytics_daily_areas", "analytics_hourly", "analytics_daily_dimensions"] as const) {
       await ex.deleteFrom(t).where("tenant_id", "=", tenantId).where("day", "=", day).execute();
     }
@@ -161,6 +193,7 @@ export class AnalyticsStore {
     await insertMany(ex, "analytics_daily_areas", agg.areas);
     await insertMany(ex, "analytics_hourly", agg.hours.map((x) => ({ tenant_id: tenantId, day, ...x })));
     await insertMany(ex, "analytics_daily_dimensions", agg.dims.map((x) => ({ tenant_id: tenantId, day, ...x })));
+    if (!opts.deferMonth) await this.rollUpMonth(tenantId, day.slice(0, 7), ex);
   }
 
   /** Deletes raw events of days before `day` for one town (the aggregates stay). */
@@ -217,19 +250,46 @@ export class AnalyticsStore {
     return rows.map((r) => ({ day: r.day, views: Number(r.views), visitors: Number(r.visitors) }));
   }
 
+  /**
+   * The most viewed pages of a period: whole months from the monthly totals, the partial months at
+   * the edges from the daily rows (a report over years reads a few thousand rows, not hundreds of thousands).
+   */
   async topPages(tenantId: string, from: string, to: string, limit: number, ex: Executor = this.k): Promise<{ path: string; area: string; sub_area: string; views: number; visitors: number }[]> {
-    const rows = await ex
-      .selectFrom("analytics_daily_pages")
-      .select(["path", sql<string>`min(area)`.as("area"), sql<string>`min(sub_area)`.as("sub_area"), sql<number>`sum(views)`.as("views"), sql<number>`sum(visitors)`.as("visitors")])
-      .where("tenant_id", "=", tenantId)
-      .where("day", ">=", from)
-      .where("day", "<=", to)
-      .groupBy("path")
-      .orderBy(sql`sum(views)`, "desc")
-      .orderBy("path")
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({ path: r.path, area: r.area, sub_area: r.sub_area, views: Number(r.views), visitors: Number(r.visitors) }));
+    const firstWhole = from.slice(8) === "01" ? from.slice(0, 7) : nextMonth(from.slice(0, 7));
+    const lastWhole = to === lastDayOf(to.slice(0, 7)) ? to.slice(0, 7) : prevMonth(to.slice(0, 7));
+    const acc = new Map<string, { path: string; area: string; sub_area: string; views: number; visitors: number }>();
+    const add = (r: { path: string; area: string; sub_area: string; views: number | string; visitors: number | string }) => {
+      const cur = acc.get(r.path);
+      if (cur) {
+        cur.views += Number(r.views);
+        cur.visitors += Number(r.visitors);
+      } else acc.set(r.path, { path: r.path, area: r.area, sub_area: r.sub_area, views: Number(r.views), visitors: Number(r.visitors) });
+    };
+    const daily = (a: string, b: string) =>
+      ex
+        .selectFrom("analytics_daily_pages")
+        .select(["path", sql<string>`min(area)`.as("area"), sql<string>`min(sub_area)`.as("sub_area"), sql<number>`sum(views)`.as("views"), sql<number>`sum(visitors)`.as("visitors")])
+        .where("tenant_id", "=", tenantId)
+        .where("day", ">=", a)
+        .where("day", "<=", b)
+        .groupBy("path")
+        .execute();
+    if (firstWhole > lastWhole) {
+      for (const r of await daily(from, to)) add(r);
+    } else {
+      if (from < `${firstWhole}-01`) for (const r of await daily(from, `${prevMonth(firstWhole)}-31`)) add(r);
+      const months = await ex
+        .selectFrom("analytics_monthly_pages")
+        .select(["path", sql<string>`min(area)`.as("area"), sql<string>`min(sub_area)`.as("sub_area"), sql<number>`sum(views)`.as("views"), sql<number>`sum(visitors)`.as("visitors")])
+        .where("tenant_id", "=", tenantId)
+        .where("month", ">=", firstWhole)
+        .where("month", "<=", lastWhole)
+        .groupBy("path")
+        .execute();
+      for (const r of months) add(r);
+      if (to > lastDayOf(lastWhole)) for (const r of await daily(`${nextMonth(lastWhole)}-01`, to)) add(r);
+    }
+    return [...acc.values()].sort((a, b) => b.views - a.views || a.path.localeCompare(b.path)).slice(0, limit);
   }
 
   async dimension(tenantId: string, dimension: Dimension, from: string, to: string, limit: number, ex: Executor = this.k): Promise<{ value: string; views: number }[]> {
@@ -255,6 +315,19 @@ export class AnalyticsStore {
   }
 }
 
-async function insertMany<T extends "analytics_daily_pages" | "analytics_daily_areas" | "analytics_hourly" | "analytics_daily_dimensions">(ex: Executor, table: T, rows: readonly object[]): Promise<void> {
+function nextMonth(ym: string): string {
+  const [y, m] = ym.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+}
+function prevMonth(ym: string): string {
+  const [y, m] = ym.split("-").map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+}
+function lastDayOf(ym: string): string {
+  const [y, m] = ym.split("-").map(Number) as [number, number];
+  return `${ym}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0")}`;
+}
+
+async function insertMany<T extends "analytics_daily_pages" | "analytics_daily_areas" | "analytics_hourly" | "analytics_daily_dimensions" | "analytics_monthly_pages">(ex: Executor, table: T, rows: readonly object[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS) await ex.insertInto(table).values(rows.slice(i, i + ROWS) as never).execute();
 }
