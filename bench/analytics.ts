@@ -523,7 +523,7 @@ async function runPipeline(p: Platform, dialect: DialectName, n: number, log: (l
 
   const db = ctx.db.kysely;
   const num = (x: unknown) => Number(x ?? 0);
-  const rawEvents = num((await db.selectFrom("analytics_events").select(sql<number>`count(*)`.as("n")).where("tenant_id", "=", tenant.id).where("day", "=", day).executeTakeFirst())?.n);
+  const rawEvents = num((await db.selectFrom("analytics_events").select(sql<number>`sum(views)`.as("n")).where("tenant_id", "=", tenant.id).where("day", "=", day).executeTakeFirst())?.n);
   const siteViews = num((await db.selectFrom("analytics_daily_areas").select("views").where("tenant_id", "=", tenant.id).where("day", "=", day).where("area", "=", SITE).executeTakeFirst())?.views);
   const pageViewsSum = num((await db.selectFrom("analytics_daily_pages").select(sql<number>`sum(views)`.as("n")).where("tenant_id", "=", tenant.id).where("day", "=", day).executeTakeFirst())?.n);
   const areaViews = num((await db.selectFrom("analytics_daily_areas").select(sql<number>`sum(views)`.as("n")).where("tenant_id", "=", tenant.id).where("day", "=", day).where("area", "!=", SITE).where("sub_area", "=", "").executeTakeFirst())?.n);
@@ -907,7 +907,7 @@ async function benchServing(seconds: number, rounds: number, log: (l: string) =>
     const countOf = (s: Server) => {
       const db = new SQLite(join(s.dataDir, "rathaus.db"));
       try {
-        const events = Number((db.prepare("select count(*) as n from analytics_events").get() as { n: number }).n);
+        const events = Number((db.prepare("select coalesce(sum(views), 0) as n from analytics_events").get() as { n: number }).n);
         // views stored as batches and not yet drained into the raw events
         const queued = (db.prepare("select payload from analytics_batches").all() as { payload: string }[]).reduce((a, j) => a + (JSON.parse(j.payload) as unknown[]).length, 0);
         return { events, queued };

@@ -123,6 +123,16 @@ test("shares, ranks and the month-over-month change match the hand-computed valu
   );
 });
 
+test("reloads of the same page by the same visitor in the same hour are one row with a count, and still count as views", async () => {
+  for (let i = 0; i < 3; i++) view("/usingen/kontakt", "2026-07-01", 9, { ip: "192.0.2.9" });
+  view("/usingen/kontakt", "2026-07-01", 10, { ip: "192.0.2.9" });
+  await settle();
+  const rows = await t.ctx.db.kysely.selectFrom("analytics_events").select(["hour", "views"]).where("tenant_id", "=", tenantId).where("day", "=", "2026-07-01").orderBy("hour").execute();
+  assert.deepEqual(rows.map((r) => [r.hour, Number(r.views)]), [[9, 3], [10, 1]]);
+  const r = await a().report(tenantId, "2026-07-01", "2026-07-01");
+  assert.deepEqual([r.views, r.visitors], [4, 1]);
+});
+
 test("a town's own rule (a Corona area) wins over the modules' defaults", async () => {
   const id = await a().addRule(tenantId, { prefix: "aktuelles/corona", area: "Corona" }, { id: "test" });
   view("/usingen/aktuelles/corona-regeln", "2026-08-10", 10, { ip: "198.51.100.1" });

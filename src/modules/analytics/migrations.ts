@@ -137,4 +137,12 @@ export const analyticsMigrations: Migration[] = [
       await db.schema.dropIndex("analytics_events_purge").execute();
     },
   },
+  {
+    name: "003_analytics_event_counts",
+    async up(db) {
+      // the recorder merges identical views of one visitor in the same hour (same page, referrer,
+      // device, browser) into one row with a count: a burst of reloads costs one row
+      await db.schema.alterTable("analytics_events").addColumn("views", "integer", (c) => c.notNull().defaultTo(1)).execute();
+    },
+  },
 ];

@@ -22,6 +22,8 @@ export interface BufferedView {
   browser: string;
   visitor: string;
   optOut: boolean;
+  /** identical views merged in the buffer (same visitor, hour, page, referrer, device, browser) */
+  n?: number;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface BufferedView {
  */
 export class DailySalt {
   private readonly salts = new Map<string, string>();
+  /** called when another process's salt was adopted (hashes made with ours must be forgotten) */
+  onChange?: () => void;
   constructor(private readonly ctx: AppContext) {}
 
   /** The salt of `day` (sync): created at once if needed, reconciled with the database in the background. */
@@ -50,7 +54,10 @@ export class DailySalt {
       const db = this.ctx.db.kysely;
       await db.insertInto("analytics_salts").values({ day, salt: mine }).onConflict((oc) => oc.column("day").doNothing()).execute();
       const row = await db.selectFrom("analytics_salts").select("salt").where("day", "=", day).executeTakeFirst();
-      if (row && this.salts.has(day)) this.salts.set(day, row.salt);
+      if (row && this.salts.has(day) && row.salt !== mine) {
+        this.salts.set(day, row.salt);
+        this.onChange?.();
+      }
     } catch (err) {
       this.ctx.log.warn({ err: (err as Error).message }, "analytics: daily salt not stored");
     }
@@ -84,6 +91,8 @@ export function visitorHash(salt: string, tenantId: string, ip: string, userAgen
  */
 export class PageViewRecorder implements PageViewSink {
   private buffer: BufferedView[] = [];
+  /** the buffered views by what makes them identical (for merging) */
+  private merged = new Map<string, BufferedView>();
   private timer: NodeJS.Timeout | undefined;
   private pending: Promise<void> = Promise.resolve();
   readonly salt: DailySalt;
@@ -92,6 +101,9 @@ export class PageViewRecorder implements PageViewSink {
 
   constructor(private readonly ctx: AppContext) {
     this.salt = new DailySalt(ctx);
+    this.salt.onChange = () => {
+      this.visitors = new Map();
+    };
   }
 
   /** Berlin day and hour per UTC hour: Intl formatting per view was a third of the recording cost. */
@@ -107,27 +119,81 @@ export class PageViewRecorder implements PageViewSink {
     return this.hourValue;
   }
 
+  /** What a user agent is (bot, device, browser), remembered: user agents repeat a lot. */
+  private readonly agents = new Map<string, { bot: boolean; device: string; browser: string }>();
+  private agent(ua: string) {
+    let a = this.agents.get(ua);
+    if (!a) {
+      if (this.agents.size >= 2000) this.agents.clear();
+      a = { bot: isBot(ua), device: deviceOf(ua), browser: browserOf(ua) };
+      this.agents.set(ua, a);
+    }
+    return a;
+  }
+  private readonly paths = new Map<string, { path: string; rel: string }>();
+  private pathOf(path: string, slug: string) {
+    const key = `${slug}|${path}`;
+    let p = this.paths.get(key);
+    if (!p) {
+      if (this.paths.size >= 5000) this.paths.clear();
+      p = storedPath(path, slug);
+      this.paths.set(key, p);
+    }
+    return p;
+  }
+  private readonly referrers = new Map<string, string | null>();
+  private referrerOf(referer: string | undefined, host: string | undefined): string | null {
+    if (!referer) return null;
+    const key = `${host}|${referer}`;
+    let r = this.referrers.get(key);
+    if (r === undefined) {
+      if (this.referrers.size >= 5000) this.referrers.clear();
+      r = referrerDomain(referer, host) ?? null;
+      this.referrers.set(key, r);
+    }
+    return r;
+  }
+
+  /**
+   * The visitor hash, remembered in this process's memory for the current hour only (never written
+   * anywhere; the map is emptied when the hour changes and when it grows large).
+   */
+  private visitors = new Map<string, string>();
+  private visitorsHour = -1;
+  private visitorOf(day: string, tenantId: string, ip: string, ua: string): string {
+    if (this.hourKey !== this.visitorsHour || this.visitors.size >= 20_000) {
+      this.visitors = new Map();
+      this.visitorsHour = this.hourKey;
+    }
+    const key = `${day}|${tenantId}|${ip}|${ua}`;
+    let h = this.visitors.get(key);
+    if (!h) {
+      h = visitorHash(this.salt.of(day), tenantId, ip, ua);
+      this.visitors.set(key, h);
+    }
+    return h;
+  }
+
   record(v: PageView): void {
-    if (isBot(v.userAgent)) {
+    const agent = this.agent(v.userAgent);
+    if (agent.bot) {
       this.stats.bots++;
       return;
     }
     const b = this.berlin(v.at);
-    const { path, rel } = storedPath(v.path, v.slug);
-    this.buffer.push({
-      t: v.tenantId,
-      at: v.at.toISOString(),
-      day: b.date,
-      hour: b.hour,
-      path,
-      rel,
-      ref: referrerDomain(v.referer, v.host) ?? null,
-      device: deviceOf(v.userAgent),
-      browser: browserOf(v.userAgent),
-      visitor: visitorHash(this.salt.of(b.date), v.tenantId, v.ip, v.userAgent),
-      optOut: v.optOut,
-    });
+    const { path, rel } = this.pathOf(v.path, v.slug);
+    const ref = this.referrerOf(v.referer, v.host);
+    const visitor = this.visitorOf(b.date, v.tenantId, v.ip, v.userAgent);
+    const key = `${v.tenantId}|${b.date}|${b.hour}|${path}|${ref}|${agent.device}|${agent.browser}|${visitor}|${v.optOut ? 1 : 0}`;
     this.stats.recorded++;
+    const same = this.merged.get(key);
+    if (same) {
+      same.n = (same.n ?? 1) + 1;
+      return;
+    }
+    const view: BufferedView = { t: v.tenantId, at: v.at.toISOString(), day: b.date, hour: b.hour, path, rel, ref, device: agent.device, browser: agent.browser, visitor, optOut: v.optOut, n: 1 };
+    this.merged.set(key, view);
+    this.buffer.push(view);
     if (this.buffer.length >= FLUSH_AT) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
@@ -144,6 +210,7 @@ export class PageViewRecorder implements PageViewSink {
     if (this.buffer.length === 0) return this.pending;
     const events = this.buffer;
     this.buffer = [];
+    this.merged = new Map();
     this.pending = this.pending.then(async () => {
       try {
         // one row per batch; the job carries no views (finished jobs are kept for weeks)
@@ -151,9 +218,9 @@ export class PageViewRecorder implements PageViewSink {
           await trx.insertInto("analytics_batches").values({ created_at: this.ctx.clock.now().toISOString(), payload: JSON.stringify(events) }).execute();
           await this.ctx.jobs.enqueue(WRITE_JOB, {}, {}, trx);
         });
-        this.stats.flushed += events.length;
+        this.stats.flushed += events.reduce((a, e) => a + (e.n ?? 1), 0);
       } catch (err) {
-        this.stats.failed += events.length;
+        this.stats.failed += events.reduce((a, e) => a + (e.n ?? 1), 0);
         this.ctx.log.error({ err: (err as Error).message, views: events.length }, "analytics: page views could not be queued; they are not counted");
       }
     });

@@ -80,7 +80,7 @@ export class AnalyticsService {
       for (const e of list) {
         if (settings.honourOptOut && e.optOut) continue;
         const { area, subArea } = classify(e.rel, rules);
-        rows.push({ tenant_id: tenantId, at: e.at, day: e.day, hour: e.hour, path: e.path, area, sub_area: subArea, referrer: e.ref, device: e.device, browser: e.browser, visitor: e.visitor });
+        rows.push({ tenant_id: tenantId, at: e.at, day: e.day, hour: e.hour, path: e.path, area, sub_area: subArea, referrer: e.ref, device: e.device, browser: e.browser, visitor: e.visitor, views: e.n ?? 1 });
       }
       if (!rows.length) continue;
       const days = [...new Set(rows.map((r) => r.day))].map((day) => ({ tenant_id: tenantId, day }));
@@ -90,7 +90,7 @@ export class AnalyticsService {
       };
       if (outer) await write(outer);
       else await this.ctx.db.tx(write);
-      n += rows.length;
+      n += rows.reduce((a, r) => a + (r.views ?? 1), 0);
     }
     return n;
   }

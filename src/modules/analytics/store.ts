@@ -49,6 +49,8 @@ export interface EventRow {
   device: string;
   browser: string;
   visitor: string;
+  /** identical views merged by the recorder (default 1) */
+  views?: number;
 }
 
 export interface DailyPageRow {
@@ -129,13 +131,13 @@ export class AnalyticsStore {
     }
     const ev = () => ex.selectFrom("analytics_events").where("tenant_id", "=", tenantId).where("day", "=", day);
     const pages = await ev()
-      .select(["path", sql<string>`min(area)`.as("area"), sql<string>`min(sub_area)`.as("sub_area"), sql<number>`count(*)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")])
+      .select(["path", sql<string>`min(area)`.as("area"), sql<string>`min(sub_area)`.as("sub_area"), sql<number>`sum(views)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")])
       .groupBy("path")
       .execute();
     await insertMany(ex, "analytics_daily_pages", pages.map((p) => ({ tenant_id: tenantId, day, path: p.path, area: p.area, sub_area: p.sub_area, views: Number(p.views), visitors: Number(p.visitors) })));
-    const areas = await ev().select(["area", "sub_area", sql<number>`count(*)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")]).groupBy(["area", "sub_area"]).execute();
-    const areaTotals = await ev().select(["area", sql<number>`count(*)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")]).groupBy("area").execute();
-    const site = await ev().select([sql<number>`count(*)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")]).executeTakeFirst();
+    const areas = await ev().select(["area", "sub_area", sql<number>`sum(views)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")]).groupBy(["area", "sub_area"]).execute();
+    const areaTotals = await ev().select(["area", sql<number>`sum(views)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")]).groupBy("area").execute();
+    const site = await ev().select([sql<number>`sum(views)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")]).executeTakeFirst();
     const areaRows: DailyAreaRow[] = [
       // sub_area "" = the whole area (its visitors are distinct across its sub-areas)
       ...areaTotals.map((a) => ({ tenant_id: tenantId, day, area: a.area, sub_area: "", views: Number(a.views), visitors: Number(a.visitors) })),
@@ -143,11 +145,11 @@ export class AnalyticsStore {
     ];
     if (site && Number(site.views) > 0) areaRows.push({ tenant_id: tenantId, day, area: SITE, sub_area: "", views: Number(site.views), visitors: Number(site.visitors) });
     await insertMany(ex, "analytics_daily_areas", areaRows);
-    const hours = await ev().select(["hour", "area", sql<number>`count(*)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")]).groupBy(["hour", "area"]).execute();
+    const hours = await ev().select(["hour", "area", sql<number>`sum(views)`.as("views"), sql<number>`count(distinct visitor)`.as("visitors")]).groupBy(["hour", "area"]).execute();
     await insertMany(ex, "analytics_hourly", hours.map((x) => ({ tenant_id: tenantId, day, hour: Number(x.hour), area: x.area, views: Number(x.views), visitors: Number(x.visitors) })));
     const dims: { tenant_id: string; day: string; dimension: Dimension; value: string; views: number }[] = [];
     for (const [dimension, column] of [["referrer", "referrer"], ["device", "device"], ["browser", "browser"]] as const) {
-      const rows = await ev().select([sql<string>`${sql.ref(column)}`.as("value"), sql<number>`count(*)`.as("views")]).where(column, "is not", null).groupBy(column).execute();
+      const rows = await ev().select([sql<string>`${sql.ref(column)}`.as("value"), sql<number>`sum(views)`.as("views")]).where(column, "is not", null).groupBy(column).execute();
       for (const r of rows) dims.push({ tenant_id: tenantId, day, dimension, value: String(r.value), views: Number(r.views) });
     }
     await insertMany(ex, "analytics_daily_dimensions", dims);
